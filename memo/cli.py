@@ -1,0 +1,305 @@
+"""The `memo` command: the app, and the same book without it.
+
+Errors are one line on stderr and a non-zero exit, never a traceback. `--json` prints one JSON
+document on stdout. Textual is imported only when the app is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+
+from memo import i18n
+from memo.i18n import label, t
+from memo.text import visible
+
+EXIT_USAGE = 2
+EXIT_ERROR = 1
+
+
+class CliError(Exception):
+    def __init__(self, message: str, details: Sequence[str] = ()):
+        super().__init__(message)
+        self.details = list(details)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.bad_date", value=value)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the book file (default: $MEMO_DB or the user data dir)")
+    common.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS,
+                        help="zh or en (default: from the locale)")
+    dated = argparse.ArgumentParser(add_help=False)
+    dated.add_argument("--date", type=_date, default=argparse.SUPPRESS, metavar="YYYY-MM-DD",
+                       help="the day to act as today")
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+    parser = argparse.ArgumentParser(
+        prog="memo", parents=[common, dated],
+        description="Lobby Memo: client notes, open requests and who to call today.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common, dated], help="open the app on a fresh demo book")
+    demo.add_argument("--clients", type=int, default=300, help=argparse.SUPPRESS)
+    demo.add_argument("--no-app", action="store_true", help="make the demo book and print its path")
+
+    client = sub.add_parser("client", help="add or change a client")
+    client_sub = client.add_subparsers(dest="client_command", metavar="ACTION", required=True)
+    add = client_sub.add_parser("add", parents=[common, as_json], help="a new client")
+    add.add_argument("--name", required=True)
+    add.add_argument("--phone", action="append", default=[], metavar="PHONE")
+    add.add_argument("--birthday", default="", metavar="YYYY-MM-DD|MM-DD|lunar M/D")
+    add.add_argument("--tier", default="regular")
+    add.add_argument("--honorific", default="", metavar="先生|女士|mr|ms")
+    edit = client_sub.add_parser("set", parents=[common, as_json], help="change a client's profile")
+    edit.add_argument("client", metavar="CLIENT")
+    for name in ("name", "tier", "honorific", "risk", "birthday", "tags", "profile", "call-hours",
+                 "client-since"):
+        edit.add_argument(f"--{name}", default=None)
+    edit.add_argument("--do-not-call", dest="do_not_call", action="store_const", const=True, default=None)
+    edit.add_argument("--may-call", dest="do_not_call", action="store_const", const=False)
+    edit.add_argument("--add-phone", action="append", default=[], metavar="PHONE")
+    edit.add_argument("--remove-phone", action="append", default=[], metavar="PHONE")
+
+    jot = sub.add_parser("jot", parents=[common, dated, as_json], help="note a request or a fact")
+    jot.add_argument("text")
+    jot.add_argument("--client", metavar="PHONE|NAME|#ID")
+    jot.add_argument("--due", metavar="WHEN", help="2026-12-05, 12/5, 明天, 下周一, in 3 days ...")
+    jot.add_argument("--kind", default="request", choices=("request", "fact", "callback"))
+
+    find = sub.add_parser("find", parents=[common, as_json], help="find clients by phone digits, name or pinyin")
+    find.add_argument("query")
+    find.add_argument("--limit", type=int, default=20)
+
+    show = sub.add_parser("show", parents=[common, as_json], help="a client's card")
+    show.add_argument("client", metavar="CLIENT")
+
+    for verb, helptext in (("resolve", "mark a request done"), ("drop", "drop a request")):
+        close = sub.add_parser(verb, parents=[common, as_json], help=helptext)
+        close.add_argument("memo_id", type=int, metavar="MEMO_ID")
+        close.add_argument("--note", default="")
+
+    today = sub.add_parser("today", parents=[common, dated, as_json], help="requests due today and overdue")
+    today.add_argument("--limit", type=int, default=200)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    i18n.set_lang(getattr(args, "lang", None) or i18n.detect_lang())
+    from memo.db import BookError
+    from memo.ops import AmbiguousClient, DomainError
+
+    try:
+        return _dispatch(args)
+    except AmbiguousClient as exc:
+        _fail(t(exc.code, value=exc.value), [_hit_line(h) for h in exc.candidates])
+    except (DomainError, BookError) as exc:
+        _fail(t(exc.code, value=exc.value))
+    except CliError as exc:
+        _fail(str(exc), exc.details)
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_ERROR
+
+
+def _fail(message: str, details: Sequence[str] = ()) -> None:
+    print(f"memo: {visible(message, one_line=True)}", file=sys.stderr)
+    for line in details:
+        print(f"  {line}", file=sys.stderr)
+
+
+def _today(args: argparse.Namespace) -> dt.date:
+    return getattr(args, "date", None) or dt.date.today()
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from memo.db import open_book
+
+    return open_book(getattr(args, "db", None))
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _run_app(args, book_path=getattr(args, "db", None))
+    if args.command == "demo":
+        from memo.demo import make_demo_book
+
+        path = make_demo_book(getattr(args, "db", None), _today(args), clients=args.clients)
+        if args.no_app:
+            print(t("demo.made", value=str(path)))
+            return 0
+        return _run_app(args, book_path=path)
+    handler = {
+        "client": _client, "jot": _jot, "find": _find, "show": _show, "resolve": _close,
+        "drop": _close, "today": _today_cmd,
+    }[args.command]
+    book = _open(args)
+    try:
+        return handler(args, book)
+    finally:
+        book.close()
+
+
+def _run_app(args: argparse.Namespace, book_path) -> int:  # noqa: ANN001
+    if not sys.stdout.isatty() and not getattr(args, "headless", False):
+        raise CliError(t("cli.needs_terminal"))
+    from memo.app import MemoApp
+
+    MemoApp(book_path=book_path, today=getattr(args, "date", None)).run()
+    return 0
+
+
+def _emit(args: argparse.Namespace, data: object, human: Sequence[str]) -> int:
+    from memo.ops import to_jsonable
+
+    if getattr(args, "json", False):
+        print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
+    else:
+        for line in human:
+            print(line)
+    return 0
+
+
+def _name(name: str) -> str:
+    return visible(name, one_line=True) or t("card.stub")
+
+
+def _hit_line(hit) -> str:  # noqa: ANN001
+    from memo.phones import format_phone
+
+    phones = ", ".join(format_phone(p) for p in hit.phones)
+    return f"#{hit.id}  {_name(hit.name)}  {label('tier', hit.tier)}  {phones}"
+
+
+def _card_json(card) -> dict:  # noqa: ANN001
+    from memo.ops import to_jsonable
+
+    data = to_jsonable(card)
+    data["phones"] = [p.number for p in card.phones]
+    data["phone_labels"] = {p.number: p.label for p in card.phones if p.label}
+    data["birthday"] = card.birthday.iso() if card.birthday else None
+    data["memos"] = [to_jsonable(i.memo) for i in card.timeline if i.memo]
+    data["contacts"] = [to_jsonable(i.contact) for i in card.timeline if i.contact]
+    data["open"] = [m.id for m in card.open_memos]
+    del data["timeline"], data["open_memos"]
+    return data
+
+
+def _card_lines(card) -> list[str]:  # noqa: ANN001
+    from memo.phones import format_phone
+
+    head = f"#{card.id}  {_name(card.name)}"
+    if card.honorific:
+        head += f" {label('honorific', card.honorific)}"
+    head += f"  {label('tier', card.tier)}"
+    lines = [head]
+    for phone in card.phones:
+        extra = f"  ({visible(phone.label, one_line=True)})" if phone.label else ""
+        lines.append(f"  ☎ {format_phone(phone.number)}{extra}")
+    if card.birthday:
+        key, values = card.birthday.label()
+        lines.append(f"  {t('card.field.birthday')}: {t(key, **values)}")
+    if card.profile:
+        lines.append(f"  {visible(card.profile, one_line=True)}")
+    if card.open_memos:
+        lines.append(t("card.open") + ":")
+        lines += [_memo_line(m) for m in card.open_memos]
+    lines.append(t("card.timeline") + ":")
+    for item in card.timeline:
+        if item.memo:
+            lines.append(_memo_line(item.memo, with_date=True))
+        else:
+            c = item.contact
+            lines.append(f"  {c.at:%Y-%m-%d}  {label('channel', c.channel)} · {label('outcome', c.outcome)}"
+                         f"  {visible(c.note, one_line=True)}")
+    return lines
+
+
+def _memo_line(m, with_date: bool = False) -> str:  # noqa: ANN001
+    due = f"  [{t('card.due', date=m.due.isoformat())}]" if m.due else ""
+    when = f"{m.created_at:%Y-%m-%d}  " if with_date else ""
+    return (f"  #{m.id}  {when}{label('kind', m.kind)}/{label('status', m.status)}  "
+            f"{visible(m.text, one_line=True, limit=200)}{due}")
+
+
+def _client(args: argparse.Namespace, book) -> int:  # noqa: ANN001
+    from memo import ops
+
+    if args.client_command == "add":
+        card = ops.add_client(book, args.name, args.phone, honorific=args.honorific, tier=args.tier,
+                              birthday=args.birthday)
+    else:
+        client_id = ops.resolve_client(book, args.client)
+        raw = {k: getattr(args, k) for k in ("name", "tier", "honorific", "risk", "birthday", "tags",
+                                             "profile", "call_hours", "client_since", "do_not_call")
+               if getattr(args, k) is not None}
+        card = ops.edit_client(book, client_id, **raw) if raw else ops.show(book, client_id)
+        for phone in args.add_phone:
+            card = ops.add_phone(book, client_id, phone)
+        for phone in args.remove_phone:
+            card = ops.remove_phone(book, client_id, phone)
+    return _emit(args, _card_json(card), [t("cli.client_saved", id=card.id, name=_name(card.name))])
+
+
+def _jot(args: argparse.Namespace, book) -> int:  # noqa: ANN001
+    from memo import ops
+    from memo.when import WhenError, parse_when
+
+    try:
+        due = parse_when(args.due or "", _today(args))
+    except WhenError as exc:
+        raise ops.DomainError(exc.code, exc.value, "due") from None
+    now = dt.datetime.combine(args.date, dt.datetime.now().time()) if getattr(args, "date", None) else None
+    result = ops.jot(book, args.text, args.client, due=due, kind=args.kind, now=now)
+    data = {**ops.to_jsonable(result.memo), "created_client": result.created_client}
+    return _emit(args, data, [t("cli.jotted", id=result.memo.id, text=visible(result.memo.text, one_line=True, limit=80))])
+
+
+def _find(args: argparse.Namespace, book) -> int:  # noqa: ANN001
+    from memo import ops
+
+    hits = ops.find(book, args.query, limit=args.limit)
+    data = [{"id": h.id, "name": h.name, "phones": h.phones, "tier": h.tier, "matched": h.matched,
+             "matched_phone": h.matched_phone} for h in hits]
+    return _emit(args, data, [_hit_line(h) for h in hits] or [t("cli.no_results")])
+
+
+def _show(args: argparse.Namespace, book) -> int:  # noqa: ANN001
+    from memo import ops
+
+    card = ops.show(book, ops.resolve_client(book, args.client), timeline_limit=1000)
+    return _emit(args, _card_json(card), _card_lines(card))
+
+
+def _close(args: argparse.Namespace, book) -> int:  # noqa: ANN001
+    from memo import ops
+
+    closer = ops.resolve_memo if args.command == "resolve" else ops.drop_memo
+    memo = closer(book, args.memo_id, args.note)
+    key = "cli.resolved" if args.command == "resolve" else "cli.dropped"
+    return _emit(args, memo, [t(key, id=memo.id)])
+
+
+def _today_cmd(args: argparse.Namespace, book) -> int:  # noqa: ANN001
+    from memo import ops
+
+    page = ops.today(book, _today(args), limit=args.limit)
+    lines = [t("today.summary", due=page.due_count, open=page.open_count)]
+    for m in page.due:
+        who = _name(m.client_name or "") if m.client_id else "-"
+        lines.append(f"{m.due}  {who}  {visible(m.text, one_line=True, limit=120)}  #{m.id}")
+    return _emit(args, page, lines)
