@@ -155,11 +155,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, book_path) -> int:  # noqa: ANN001
-    if not sys.stdout.isatty() and not getattr(args, "headless", False):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError(t("cli.needs_terminal"))
     from memo.app import MemoApp
+    from memo.db import open_book
 
-    MemoApp(book_path=book_path, today=getattr(args, "date", None)).run()
+    book = open_book(book_path)
+    try:
+        MemoApp(book, today=getattr(args, "date", None)).run()
+    finally:
+        book.close()
     return 0
 
 

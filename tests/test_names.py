@@ -34,7 +34,7 @@ from memo.names import SURNAMES, name_keys, surname_of
         ("秘丽", "bl", "bili"),
         ("种师道", "csd", "chongshidao"),
         ("都丽", "dl", "duli"),
-        ("句芒", "gm", "gouman"),
+        ("句芒", "gm", "goumang"),
         ("能静", "nj", "naijing"),
         ("粘文", "nw", "nianwen"),
         ("祭红", "zh", "zhaihong"),

@@ -1,0 +1,44 @@
+"""Plain values into Content. User text goes in as plain text, never as markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from textual.content import Content
+from textual.dom import DOMNode
+
+from memo.i18n import CATALOG, t
+from memo.phones import format_phone, mask_phone
+from memo.text import visible
+
+
+def user_text(value: str, *, limit: int | None = None, one_line: bool = True) -> Content:
+    """Text someone typed, shown literally: `[bold]` stays `[bold]`, ESC shows as ␛."""
+    return Content(visible(value, one_line=one_line, limit=limit))
+
+
+def client_name(name: str) -> Content:
+    return user_text(name) if name else Content(t("card.stub")).stylize("italic $text-warning")
+
+
+def phone(number: str, privacy: bool = False) -> str:
+    return mask_phone(number) if privacy else format_phone(number)
+
+
+def weekday(day: dt.date) -> str:
+    return t(f"weekday.{day.weekday()}")
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Bindings are declared with catalog keys as descriptions; show them in the current language.
+
+    Class-level BINDINGS are built once at import, before the language is known, so each
+    instance swaps its own copies.
+    """
+    for key, bindings in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=t(b.description)) if b.description in CATALOG else b
+            for b in bindings
+        ]
+
