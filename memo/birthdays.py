@@ -63,7 +63,9 @@ def _cn_number(text: str) -> int | None:
 
 
 _SOLAR = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
-_LUNAR = re.compile(r"^(?:农历|阴历|lunar|l)\s*(?:(\d{4})[-/.年]?)?\s*(闰|leap\s*|\*)?"
+# The leap mark may come before the year as well as after it: iso() writes "L*1975-06-01",
+# which must read back (as "lunar闰1975-06-01", see below).
+_LUNAR = re.compile(r"^(?:农历|阴历|lunar|l)\s*(闰|leap\s*|\*)?\s*(?:(\d{4})[-/.年]?)?\s*(闰|leap\s*|\*)?"
                     r"([\d一二三四五六七八九十正冬腊]{1,3})[-/.月]\s*([\d初一二三四五六七八九十廿卅]{1,3})[日号]?$")
 
 
@@ -76,12 +78,17 @@ def parse_birthday(raw: str, today: dt.date | None = None) -> Birthday | None:
         value = "lunar闰" + value[2:]
     lunar = _LUNAR.match(value)
     if lunar:
-        year_s, leap, month_s, day_s = lunar.groups()
+        leap_before, year_s, leap_after, month_s, day_s = lunar.groups()
+        leap = leap_before or leap_after
         month = _LUNAR_MONTHS.get(month_s) or _cn_number(month_s)
         day = _cn_number(day_s)
         if month is None or day is None or not 1 <= month <= 12 or not 1 <= day <= 30:
             raise BirthdayError(raw)
-        return Birthday("lunar", month, day, int(year_s) if year_s else None, bool(leap))
+        year = int(year_s) if year_s else None
+        # the same bounds as a solar year: a birth year in the future is a typo
+        if year is not None and not 1900 <= year <= (today or dt.date.today()).year:
+            raise BirthdayError(raw)
+        return Birthday("lunar", month, day, year, bool(leap))
     solar = _SOLAR.match(value)
     if not solar:
         raise BirthdayError(raw)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -104,7 +105,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     from memo.ops import AmbiguousClient, DomainError
 
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a reader that went away shows up here, inside the try, not at exit
+        return code
+    except BrokenPipeError:
+        # `memo today | head -3`: the reader left early. No traceback; point stdout at /dev/null
+        # so the flush at exit does not raise again, and end as a Unix tool killed by SIGPIPE.
+        try:
+            fd = sys.stdout.fileno()
+            os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+        except (OSError, ValueError):  # no real file descriptor (output captured in-process)
+            pass
+        return 128 + 13
     except AmbiguousClient as exc:
         _fail(t(exc.code, value=exc.value), [_hit_line(h) for h in exc.candidates])
     except (DomainError, BookError) as exc:
@@ -249,6 +261,7 @@ def _client(args: argparse.Namespace, book) -> int:  # noqa: ANN001
                               birthday=args.birthday)
     else:
         client_id = ops.resolve_client(book, args.client)
+        _check_phone_changes(ops.show(book, client_id), args.add_phone, args.remove_phone)
         raw = {k: getattr(args, k) for k in ("name", "tier", "honorific", "risk", "birthday", "tags",
                                              "profile", "call_hours", "client_since", "do_not_call")
                if getattr(args, k) is not None}
@@ -258,6 +271,29 @@ def _client(args: argparse.Namespace, book) -> int:  # noqa: ANN001
         for phone in args.remove_phone:
             card = ops.remove_phone(book, client_id, phone)
     return _emit(args, _card_json(card), [t("cli.client_saved", id=card.id, name=_name(card.name))])
+
+
+def _check_phone_changes(card, add: Sequence[str], remove: Sequence[str]) -> None:  # noqa: ANN001
+    """Refuse the whole `client set` before anything is written if one number would fail.
+
+    The profile edit and each phone are separate writes: without this, a typo in the second
+    --add-phone exits with an error after the first number and the profile were saved, and the
+    corrected command then fails on the number already added.
+    """
+    from memo.ops import DomainError
+    from memo.phones import PhoneError, normalize_phone
+
+    numbers = {p.number for p in card.phones}
+    for phone, adding in [(p, True) for p in add] + [(p, False) for p in remove]:
+        try:
+            number = normalize_phone(phone)
+        except PhoneError as exc:
+            raise DomainError(exc.code, exc.value, "phone") from None
+        if adding and number in numbers:
+            raise DomainError("client.phone_taken", number, "phone")
+        if not adding and number not in numbers:
+            raise DomainError("client.phone_missing", number, "phone")
+        numbers = numbers | {number} if adding else numbers - {number}
 
 
 def _jot(args: argparse.Namespace, book) -> int:  # noqa: ANN001

@@ -8,6 +8,7 @@ begun IMMEDIATE so two writers queue on the busy timeout instead of failing half
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,6 +109,7 @@ def open_book(path: Path | str | None = None) -> Book:
     path = Path(path).expanduser() if path is not None else default_book_path()
     if path.is_dir():
         raise BookError("book.is_dir", str(path))
+    _refuse_foreign(path)
     try:
         _touch_private(path)
     except OSError as exc:
@@ -121,8 +123,32 @@ def open_book(path: Path | str | None = None) -> Book:
         raise
     except Exception as exc:  # a file that is not SQLite, a locked or read-only one
         engine.dispose()
-        raise BookError("book.cannot_open", f"{path}: {exc}") from exc
+        # The driver's own words ("file is not a database"), not SQLAlchemy's wrapper, which
+        # adds the SQL and a second line with a help link: the CLI promises one clear line.
+        reason = getattr(exc, "orig", None) or exc
+        raise BookError("book.cannot_open", f"{path}: {reason}") from exc
     return book
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Refuse an existing file that is not a book before anything touches it.
+
+    `--db` pointed at the wrong file must not get its mode changed, its journal switched to WAL
+    or (for another program's SQLite database: tables, but no alembic_version) our tables
+    written into it by a "migration". A plain sqlite3 connection reads without writing.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return  # nothing yet: a new book
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise BookError("book.cannot_open", f"{path}: {exc}") from exc
+    if tables and "alembic_version" not in tables:
+        raise BookError("book.foreign", str(path))
 
 
 def _ensure_schema(book: Book) -> None:

@@ -450,7 +450,9 @@ def jot(
 
     A full phone number no client has makes a stub client to complete later.
     """
-    body = text_.strip()
+    # NUL is dropped: SQLite's length() stops at the first NUL, so "\x00..." would fail the
+    # memo's CHECK (length(text) > 0) with an IntegrityError; no person types a NUL anyway.
+    body = text_.replace("\x00", "").strip()
     if not body:
         raise DomainError("memo.text_empty", "", "text")
     if kind not in MEMO_KINDS:
@@ -523,12 +525,12 @@ def drop_memo(book: Book, memo_id: int, reason: str = "", now: dt.datetime | Non
 
 # --- today (the foundation's part: requests due) -------------------------------------------------
 
-_DUE_SQL = """
-SELECT m.id FROM memo m
-WHERE m.status = 'open' AND m.deleted_at IS NULL AND m.kind IN ('request', 'callback')
-  AND m.due IS NOT NULL AND m.due <= :day
-ORDER BY m.due, m.id LIMIT :n OFFSET :o
-"""
+# A soft-deleted client leaves every list (see delete_client): its memos are kept, but not
+# offered as calls to make, nor counted as open.
+_CLIENT_ALIVE = "NOT EXISTS (SELECT 1 FROM client c WHERE c.id = m.client_id AND c.deleted_at IS NOT NULL)"
+_DUE_WHERE = f"""m.status = 'open' AND m.deleted_at IS NULL AND m.kind IN ('request', 'callback')
+  AND m.due IS NOT NULL AND m.due <= :day AND {_CLIENT_ALIVE}"""
+_DUE_SQL = f"SELECT m.id FROM memo m WHERE {_DUE_WHERE} ORDER BY m.due, m.id LIMIT :n OFFSET :o"
 
 
 def today(book: Book, day: dt.date, limit: int = 100, offset: int = 0) -> TodayPage:
@@ -545,11 +547,11 @@ def today(book: Book, day: dt.date, limit: int = 100, offset: int = 0) -> TodayP
                 phones.setdefault(cid, []).append(number)
         due = [_memo_view(by_id[i], names.get(by_id[i].client_id), phones.get(by_id[i].client_id, [])) for i in ids]
         due_count = session.execute(text(
-            "SELECT count(*) FROM memo WHERE status = 'open' AND deleted_at IS NULL "
-            "AND kind IN ('request', 'callback') AND due IS NOT NULL AND due <= :day"
+            f"SELECT count(*) FROM memo m WHERE {_DUE_WHERE}"
         ), {"day": day.isoformat()}).scalar_one()
         open_count = session.execute(text(
-            "SELECT count(*) FROM memo WHERE status = 'open' AND deleted_at IS NULL AND kind != 'fact'"
+            "SELECT count(*) FROM memo m WHERE m.status = 'open' AND m.deleted_at IS NULL "
+            f"AND m.kind != 'fact' AND {_CLIENT_ALIVE}"
         )).scalar_one()
     return TodayPage(day=day, due=due, due_count=due_count, open_count=open_count)
 

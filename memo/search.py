@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from memo.phones import digits_of, looks_like_phone_query
+from memo.phones import PhoneError, digits_of, looks_like_phone_query, normalize_phone
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ASCII_WORD = re.compile(r"^[a-z\s'·.-]+$")
@@ -37,7 +37,12 @@ class Hit:
 
 def next_key(key: str) -> str:
     """The smallest string greater than every string starting with `key`."""
-    return key[:-1] + chr(ord(key[-1]) + 1)
+    # U+10FFFF has no successor (chr() would raise on a pasted one): carry into the character
+    # before it. A key made only of U+10FFFF gets a bound no real name reaches.
+    head = key.rstrip("\U0010ffff")
+    if not head:
+        return key + "\U0010ffff" * 8
+    return head[:-1] + chr(ord(head[-1]) + 1)
 
 
 def escape_like(value: str) -> str:
@@ -68,9 +73,13 @@ def plan(query: str) -> list[tuple[str, str, dict]]:
     if not q:
         return []
     if looks_like_phone_query(q):
-        digits = digits_of(q)
-        if digits.startswith("86") and len(digits) == 13 or digits.startswith("0086"):
-            digits = digits[2:] if digits.startswith("86") else digits[4:]  # +86 typed in the box
+        try:
+            # A whole number however written (+86 138..., 0086 138..., +86 371 6512 3456 whose
+            # landline keeps its 0): its stored form. Stripping "0086" by hand emptied the query
+            # "0086", which is also somebody's last four digits.
+            digits = normalize_phone(q)
+        except PhoneError:
+            digits = digits_of(q)  # part of a number: the digits as typed
         rq = digits[::-1]
         params = {"q": digits, "q_next": next_key(digits), "rq": rq, "rq_next": next_key(rq),
                   "like": f"%{digits}%"}
@@ -99,10 +108,19 @@ def find(conn: Connection, query: str, limit: int = 50, offset: int = 0) -> list
     order: list[tuple[int, str, str | None]] = []
     seen: set[int] = set()
     for matched, sql, params in plan(query):
-        for client_id, number in conn.execute(text(sql), {**params, "n": want + 1}):
-            if client_id not in seen:
-                seen.add(client_id)
-                order.append((client_id, matched, number))
+        n = want + 1
+        while True:
+            rows = conn.execute(text(sql), {**params, "n": n}).all()
+            for client_id, number in rows:
+                if client_id not in seen:
+                    seen.add(client_id)
+                    order.append((client_id, matched, number))
+            # A family's client with several matching numbers takes several rows: if the LIMIT
+            # cut this branch before the page filled, read further into it, or a lower-ranked
+            # branch would jump ahead of its remaining clients (and pages would overlap).
+            if len(order) > want or len(rows) < n:
+                break
+            n *= 2
         if len(order) > want:
             break  # later branches rank lower: no need to run them for this page
     page = order[offset:want]

@@ -49,7 +49,10 @@ class AddPhoneDialog(ModalScreen[bool]):
             message = Content(visible(t(exc.code, value=exc.value), one_line=True))
             self.app.call_from_thread(self.query_one("#phone-error", Static).update, message)
             return
-        self.app.call_from_thread(self.dismiss, True)
+        self.app.call_from_thread(self._close)
+
+    def _close(self) -> None:
+        self.dismiss(True)  # not awaited: the pop would wait for the worker calling us
 
     @on(Button.Pressed, "#phone-cancel")
     def action_cancel(self) -> None:

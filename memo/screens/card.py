@@ -128,8 +128,8 @@ class ClientCardScreen(Screen):
             widget.add_option(Option(Content("").join(parts), id=str(memo.id)))
         if not card.open_memos:
             widget.add_option(Option(Content(t("card.no_open")).stylize("$text-muted"), disabled=True))
-        elif keep is not None:
-            widget.highlighted = min(keep, len(card.open_memos) - 1)
+        else:
+            widget.highlighted = min(keep or 0, len(card.open_memos) - 1)
 
     def _fill_timeline(self, card: ops.ClientCard) -> None:
         widget = self.query_one("#timeline", OptionList)

@@ -50,7 +50,7 @@ class JotDialog(ModalScreen[ops.JotResult | None]):
         self._hits: list[ops.search.Hit] = []
         self._draft_timer: Timer | None = None
         self._draft_lock = threading.Lock()
-        self._closed = False
+        self._finished = False  # (not `_closed`: MessagePump owns that name)
         self._settling = True  # programmatic value changes while mounting are not edits
 
     def compose(self) -> ComposeResult:
@@ -227,13 +227,13 @@ class JotDialog(ModalScreen[ops.JotResult | None]):
     @work(thread=True, group="jot-draft", exit_on_error=False)
     def _store_draft(self, values: dict | None) -> None:
         with self._draft_lock:
-            if not self._closed:
+            if not self._finished:
                 ops.put_setting(self.app.book, DRAFT_KEY, values)
 
     def _forget_draft(self) -> None:
         """Called in a worker thread once the dialog is done with, saved or cancelled."""
         with self._draft_lock:
-            self._closed = True
+            self._finished = True
             ops.put_setting(self.app.book, DRAFT_KEY, None)
 
     # --- save and cancel --------------------------------------------------------------------------
@@ -271,7 +271,12 @@ class JotDialog(ModalScreen[ops.JotResult | None]):
             self.app.call_from_thread(self._failed, exc)
             return
         self._forget_draft()
-        self.app.call_from_thread(self.dismiss, result)
+        self.app.call_from_thread(self._close, result)
+
+    def _close(self, result: ops.JotResult) -> None:
+        # Not `call_from_thread(self.dismiss)`: that would await the pop, which waits for this
+        # very worker to finish.
+        self.dismiss(result)
 
     def _failed(self, exc: ops.DomainError) -> None:
         self.query_one("#jot-error", Static).update(_error_text(exc))

@@ -64,7 +64,7 @@ class ProfileEditor(Vertical):
         for name, value in values.items():
             self.query_one(f"#edit-{name}", Input).value = value
         self.query_one("#edit-tier", Select).value = card.tier
-        self.query_one("#edit-risk", Select).value = card.risk if card.risk else Select.BLANK
+        self.query_one("#edit-risk", Select).value = card.risk if card.risk else Select.NULL
         self.query_one("#edit-do_not_call", Checkbox).value = card.do_not_call
         self.query_one("#edit-error", Static).update("")
 
@@ -75,7 +75,7 @@ class ProfileEditor(Vertical):
     def action_save(self) -> None:
         raw: dict[str, object] = {n: self.query_one(f"#edit-{n}", Input).value for n in _TEXT_FIELDS}
         risk = self.query_one("#edit-risk", Select).value
-        raw["risk"] = "" if risk is Select.BLANK else str(risk)
+        raw["risk"] = "" if risk is Select.NULL else str(risk)
         raw["tier"] = str(self.query_one("#edit-tier", Select).value)
         raw["do_not_call"] = self.query_one("#edit-do_not_call", Checkbox).value
         self.save(raw)

@@ -1,0 +1,87 @@
+"""Shared fixtures: books in temp files, a fixed clock, and no network for anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from memo import ops
+from memo.db import Book, open_book
+from memo.models import Contact
+
+TODAY = dt.date(2026, 11, 29)  # a Sunday
+T0 = dt.datetime(2026, 11, 20, 9, 30)
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+def _refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003
+    raise NetworkBlocked("a test tried to use the network")
+
+
+def _guard_connect(original: Callable) -> Callable:
+    def connect(self: socket.socket, address, *args):  # noqa: ANN001, ANN002
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            raise NetworkBlocked(f"a test tried to connect to {address!r}")
+        return original(self, address, *args)
+
+    return connect
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The app makes no network connection, ever: every test runs with IP sockets refused.
+    socket.socket.connect = _guard_connect(socket.socket.connect)
+    socket.socket.connect_ex = _guard_connect(socket.socket.connect_ex)
+    socket.create_connection = _refuse
+    socket.getaddrinfo = _refuse
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Book:
+    book = open_book(tmp_path / "book.db")
+    yield book
+    book.close()
+
+
+def at(days: int, hour: int = 9, minute: int = 30) -> dt.datetime:
+    return T0 + dt.timedelta(days=days, hours=hour - 9, minutes=minute - 30)
+
+
+def fill_sample(book: Book) -> dict[str, int]:
+    """A small book with known contents and fixed timestamps, for stories and snapshots."""
+    ids = {}
+    zhang = ops.add_client(book, "张三", ["13800138000"], honorific="先生", tier="金卡",
+                           birthday="1966-11-29", now=at(0))
+    ops.edit_client(book, zhang.id, tags="个体户 退休", profile="儿子在深圳工作；喜欢喝茶",
+                    call_hours="9-11点", client_since="2012-05-01", risk="C3", now=at(0))
+    ids["zhang"] = zhang.id
+    li = ops.add_client(book, "李四", ["13912345678", "037165123456"], honorific="先生",
+                        tier="私行", now=at(0, 10))
+    ids["li"] = li.id
+    wang = ops.add_client(book, "王芳", ["13912345678"], honorific="女士", tier="白金",
+                          birthday="农历八月十五", now=at(0, 11))
+    ids["wang"] = wang.id
+    ouyang = ops.add_client(book, "欧阳娜娜", ["15000008000"], honorific="女士", now=at(1))
+    ids["ouyang"] = ouyang.id
+    ids["usd"] = ops.jot(book, "要2万美元现金", zhang.id, due=TODAY - dt.timedelta(days=3), now=at(2)).memo.id
+    ids["fund"] = ops.jot(book, "想买的理财产品售罄，到货通知她", wang.id, due=TODAY, now=at(3)).memo.id
+    ids["callback"] = ops.jot(book, "理财经理回电", li.id, due=TODAY, kind="callback", now=at(4)).memo.id
+    ids["later"] = ops.jot(book, "开存款证明", zhang.id, due=TODAY + dt.timedelta(days=5), now=at(5)).memo.id
+    ids["fact"] = ops.jot(book, "下个月开饭店", zhang.id, kind="fact", now=at(6)).memo.id
+    ids["done"] = ops.jot(book, "兑换新钞", zhang.id, now=at(1)).memo.id
+    ops.resolve_memo(book, ids["done"], "已兑换 5000 元", now=at(1, 15))
+    with book.write() as session:
+        session.add(Contact(client_id=zhang.id, at=at(7, 14), channel="phone", outcome="reached",
+                            note="约下周来网点"))
+    return ids
+
+
+@pytest.fixture
+def sample(book: Book) -> tuple[Book, dict[str, int]]:
+    return book, fill_sample(book)

@@ -1,0 +1,342 @@
+"""Pilot tests: the real app driven through whole stories of the lobby manager's day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from memo import ops
+from memo.app import MemoApp
+from memo.db import open_book
+from memo.screens.card import ClientCardScreen
+from memo.screens.help import HelpScreen
+from memo.screens.jot import DRAFT_KEY, JotDialog
+from memo.screens.lookup import LookupScreen
+from memo.screens.today import TodayScreen
+
+from .conftest import TODAY, fill_sample
+
+SIZE = (120, 35)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let the workers finish and their results reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str, tries: int = 200) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never happened: {what}")
+
+
+def plain(widget: Static) -> str:
+    return str(widget.render())
+
+
+def options(widget: OptionList) -> list[str]:
+    return [str(widget.get_option_at_index(i).prompt) for i in range(widget.option_count)]
+
+
+def make_app(book, lang: str = "en") -> MemoApp:  # noqa: ANN001
+    return MemoApp(book, today=TODAY, lang=lang)
+
+
+async def test_today_lists_what_is_due_oldest_first(sample) -> None:
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, TodayScreen)
+        table = pilot.app.screen.query_one("#due", DataTable)
+        keys = [row.key.value for row in table.ordered_rows]
+        # Overdue first, then today's; not the later one, not the fact, not the done one.
+        assert keys == [str(ids["usd"]), str(ids["fund"]), str(ids["callback"])]
+        summary = plain(pilot.app.screen.query_one("#today-summary", Static))
+        assert "3 due" in summary and "4 open" in summary
+        assert "3d overdue" in str(table.get_row_at(0)[0])
+
+
+async def test_jot_from_today_with_a_new_phone_makes_a_stub_client(sample) -> None:
+    book, _ = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        assert isinstance(pilot.app.screen, JotDialog)
+        await pilot.press(*"13700001111")
+        await settle(pilot)
+        assert "a client will be made" in plain(pilot.app.screen.query_one("#who-status", Static))
+        await pilot.press("enter")  # no suggestion: on to "what"
+        assert pilot.app.focused.id == "what"
+        await pilot.press(*"wants USD cash", "tab", *"tomorrow")
+        preview = plain(pilot.app.screen.query_one("#when-preview", Static))
+        assert "2026-11-30" in preview
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, TodayScreen), "dialog closed")
+    hits = ops.find(book, "1111")
+    assert [h.name for h in hits] == [""] and hits[0].phones == ["13700001111"]
+    card = ops.show(book, hits[0].id)
+    assert card.is_stub
+    assert [(m.text, m.due.isoformat()) for m in card.open_memos] == [("wants USD cash", "2026-11-30")]
+    assert ops.get_setting(book, DRAFT_KEY) is None
+
+
+async def test_find_by_last_four_open_card_and_resolve(sample) -> None:
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(pilot.app.screen, LookupScreen)
+        await pilot.press(*"8000")
+        await settle(pilot)
+        hits = pilot.app.screen.query_one("#hits", OptionList)
+        names = options(hits)
+        # Both numbers ending 8000 match: 张三's mobile and 欧阳娜娜's.
+        assert sorted(n.split()[0] for n in names) == ["张三", "欧阳娜娜"]
+        hits.highlighted = next(i for i, n in enumerate(names) if n.startswith("张三"))
+        await pilot.press("enter")
+        await settle(pilot)
+        card = pilot.app.screen
+        assert isinstance(card, ClientCardScreen) and card.client_id == ids["zhang"]
+        opened = options(card.query_one("#open", OptionList))
+        assert opened[0].startswith("要2万美元现金") and opened[1].startswith("开存款证明")
+        assert "138 0013 8000" in plain(card.query_one("#phones", Static))
+        await pilot.press("d")
+        await pilot.press(*"gave notice", "enter")
+        await settle(pilot)
+        await wait_until(pilot, lambda: len(options(card.query_one("#open", OptionList))) == 1,
+                         "the resolved request left the open list")
+        assert isinstance(pilot.app.screen, ClientCardScreen)
+    memo = ops.get_memo(book, ids["usd"])
+    assert memo.status == "done" and memo.resolution == "gave notice"
+
+
+async def test_shared_family_number_finds_everyone_on_it(sample) -> None:
+    book, ids = sample
+    async with make_app(book, "zh").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3", *"13912345678")
+        await settle(pilot)
+        names = options(pilot.app.screen.query_one("#hits", OptionList))
+        assert len(names) == 2 and {"李四", "王芳"} == {n.split()[0] for n in names}
+
+
+async def test_morning_loop_resolving_from_today_shrinks_the_list(sample) -> None:
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#due", DataTable)
+        assert table.row_count == 3
+        await pilot.press("d", *"done by phone", "enter")
+        await settle(pilot)
+        await wait_until(pilot, lambda: table.row_count == 2, "resolved row gone")
+        await pilot.press("x", "enter")  # drop, no reason
+        await settle(pilot)
+        await wait_until(pilot, lambda: table.row_count == 1, "dropped row gone")
+        assert "1 due" in plain(pilot.app.screen.query_one("#today-summary", Static))
+    statuses = {ops.get_memo(book, ids[k]).status for k in ("usd", "fund")}
+    assert statuses == {"done", "dropped"}
+
+
+async def test_enter_on_today_opens_the_card_and_escape_returns(sample) -> None:
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClientCardScreen)
+        assert pilot.app.screen.client_id == ids["zhang"]
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, TodayScreen)
+
+
+async def test_jot_for_a_known_client_by_name_suggestion(sample) -> None:
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"oynn")
+        await settle(pilot)
+        suggestions = options(pilot.app.screen.query_one("#who-hits", OptionList))
+        assert suggestions and suggestions[0].startswith("欧阳娜娜")
+        await pilot.press("enter", *"birthday gift", "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, TodayScreen), "saved")
+    card = ops.show(book, ids["ouyang"])
+    assert [m.text for m in card.open_memos] == ["birthday gift"]
+
+
+async def test_jot_rejects_bad_input_and_changes_nothing(sample) -> None:
+    book, ids = sample
+    before = ops.today(book, TODAY).open_count
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "tab", *"something", "tab", *"the 45th of never", "enter")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, JotDialog)
+        assert "the 45th of never" in plain(dialog.query_one("#jot-error", Static))
+        assert pilot.app.focused.id == "when"
+        # An ambiguous who: the candidates are offered.
+        dialog.query_one("#when", Input).value = ""
+        dialog.query_one("#who", Input).value = "8000"
+        await settle(pilot)
+        dialog.query_one("#who-hits").display = False
+        dialog.client_id = None
+        await pilot.press("enter")  # Enter in "when" saves
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, JotDialog)
+        assert "several clients" in plain(dialog.query_one("#jot-error", Static))
+        await pilot.press("escape")
+    assert ops.today(book, TODAY).open_count == before
+
+
+async def test_a_draft_survives_the_app_being_killed(tmp_path) -> None:
+    path = tmp_path / "book.db"
+    book = open_book(path)
+    fill_sample(book)
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"13800138000")
+        await settle(pilot)
+        await pilot.press("enter", *"wants a safe deposit box")
+        await wait_until(pilot, lambda: (ops.get_setting(book, DRAFT_KEY) or {}).get("what")
+                         == "wants a safe deposit box", "draft written")
+        # No save, no cancel: the process just goes away.
+    book.close()
+    book = open_book(path)
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, JotDialog)
+        assert dialog.query_one("#what", Input).value == "wants a safe deposit box"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, JotDialog), "saved")
+    card = ops.show(book, ops.resolve_client(book, "张三"))
+    assert "wants a safe deposit box" in [m.text for m in card.open_memos]
+    assert ops.get_setting(book, DRAFT_KEY) is None
+    book.close()
+
+
+async def test_cancel_forgets_the_draft(sample) -> None:
+    book, _ = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "tab", *"half a thought")
+        await wait_until(pilot, lambda: ops.get_setting(book, DRAFT_KEY) is not None, "draft written")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, TodayScreen)
+    assert ops.get_setting(book, DRAFT_KEY) is None
+
+
+async def test_edit_profile_in_place(sample) -> None:
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.open_client(ids["ouyang"])
+        await settle(pilot)
+        await pilot.press("e")
+        card = pilot.app.screen
+        assert card.query_one("#profile-edit").display and not card.query_one("#profile-view").display
+        birthday = card.query_one("#edit-birthday", Input)
+        birthday.value = "13/45"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "13/45" in plain(card.query_one("#edit-error", Static))
+        birthday.value = "农历闰六月初一"
+        card.query_one("#edit-tags", Input).value = "教师"
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_until(pilot, lambda: card.query_one("#profile-view").display, "back to the view")
+        assert "教师" in plain(card.query_one("#profile-view", Static))
+    saved = ops.show(book, ids["ouyang"])
+    assert saved.birthday.kind == "lunar" and saved.birthday.leap and saved.tags == ["教师"]
+
+
+async def test_add_phone_from_the_card(sample) -> None:
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.open_client(ids["ouyang"])
+        await settle(pilot)
+        await pilot.press("p", *"12345", "enter")
+        await settle(pilot)
+        assert "not a phone number" in plain(pilot.app.screen.query_one("#phone-error", Static))
+        pilot.app.screen.query_one("#phone-number", Input).value = "0371-6512 3456"
+        await pilot.press("tab", *"office", "enter")
+        await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ClientCardScreen), "dialog closed")
+        await settle(pilot)
+        assert "0371-6512 3456" in plain(pilot.app.screen.query_one("#phones", Static))
+    assert [p.number for p in ops.show(book, ids["ouyang"]).phones] == ["15000008000", "037165123456"]
+
+
+@pytest.mark.parametrize("name", ["[/oops]", "[bold]x", "\x1b[31mred\x1b[0m", "[link=x]y[/link]", "a\u202eb"])
+async def test_hostile_names_show_literally(book, name: str) -> None:
+    client = ops.add_client(book, name, ["13500000001"])
+    ops.jot(book, f"{name} wants [b]cash[/b]", client.id, due=TODAY)
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        row = [str(c) for c in pilot.app.screen.query_one("#due", DataTable).get_row_at(0)]
+        expected = name.replace("\x1b", "\u241b")
+        assert expected in row[1] and f"{expected} wants [b]cash[/b]" == row[3]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert expected in plain(pilot.app.screen.query_one("#card-head", Static))
+        await pilot.press("f3", *"0001")
+        await settle(pilot)
+        assert expected in options(pilot.app.screen.query_one("#hits", OptionList))[0]
+
+
+async def test_privacy_mode_masks_numbers(sample) -> None:
+    book, _ = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#due", DataTable)
+        assert str(table.get_row_at(0)[2]) == "138 0013 8000"
+        await pilot.press("f6")
+        await settle(pilot)
+        assert str(table.get_row_at(0)[2]) == "138****8000"
+
+
+async def test_help_lists_the_keys(sample) -> None:
+    book, _ = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        keys = plain(pilot.app.screen.query_one("#help-keys", Static))
+        for word in ("f2", "Jot", "Find", "Resolve", "Edit profile"):
+            assert word in keys
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, TodayScreen)
+
+
+async def test_command_palette_offers_the_main_actions(sample) -> None:
+    book, _ = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        assert titles[:5] == ["Jot", "Find", "Today", "Privacy", "Help"]
+
+
+async def test_lookup_pages_through_many_hits(book) -> None:
+    for i in range(130):
+        ops.add_client(book, f"客户{i:03d}", [f"1380000{i:04d}"])
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3", *"13800")
+        await settle(pilot)
+        hits = pilot.app.screen.query_one("#hits", OptionList)
+        assert hits.option_count == 50
+        hits.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        await wait_until(pilot, lambda: hits.option_count == 100, "second page loaded")
+        await pilot.press("end")
+        await settle(pilot)
+        await wait_until(pilot, lambda: hits.option_count == 130, "last page loaded")
