@@ -29,7 +29,7 @@ class MemoApp(App[None]):
         Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True),
     ]
 
-    privacy: reactive[bool] = reactive(False)
+    privacy: reactive[bool] = reactive(False, init=False)
 
     def __init__(self, book: Book, *, today: dt.date | None = None, lang: str | None = None) -> None:
         if lang:

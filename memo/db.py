@@ -66,6 +66,8 @@ def _make_engine(path: Path) -> Engine:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")  # a saved line survives a power cut
         cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA cache_size = -65536")  # 64 MB: the search indexes stay in memory
+        cur.execute("PRAGMA mmap_size = 268435456")
         cur.close()
 
     # pysqlite's own transaction handling is off (isolation_level=None): we say BEGIN ourselves,

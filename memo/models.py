@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 TIERS = ("regular", "gold", "platinum", "diamond", "private")  # 普通 金卡 白金 钻石 私行
@@ -61,7 +61,7 @@ class Client(Stamped, table=True):
             "(birth_kind IS NULL) = (birth_month IS NULL) AND (birth_month IS NULL) = (birth_day IS NULL)",
             name="ck_birth_whole",
         ),
-        Index("ix_client_initials", "name_initials"),
+        Index("ix_client_initials", "name_initials", "name"),  # walked in the order shown
         Index("ix_client_pinyin", "name_pinyin"),
         Index("ix_client_name", "name"),
         Index("ix_client_birth", "birth_kind", "birth_month", "birth_day"),
@@ -121,6 +121,9 @@ class Memo(Stamped, table=True):
         CheckConstraint("length(text) > 0", name="ck_memo_text"),
         Index("ix_memo_client", "client_id", "created_at"),
         Index("ix_memo_open_due", "status", "due"),
+        # Open requests per client (search hits, the card): a small covering index.
+        Index("ix_memo_open_client", "client_id", "kind",
+              sqlite_where=text("status = 'open' AND deleted_at IS NULL")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

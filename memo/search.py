@@ -9,10 +9,11 @@ SQLAlchemy's `startswith()` would compile to `LIKE ? || '%'`, which scans: we wr
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from memo.phones import PhoneError, digits_of, looks_like_phone_query, normalize_phone
@@ -68,37 +69,42 @@ _NAME_BRANCHES = {
 
 
 def plan(query: str) -> list[tuple[str, str, dict]]:
-    """The branches a query runs, best matches first: (matched, sql, params)."""
+    """The branches a query may run, best matches first: (matched, sql, params)."""
+    return [(matched, sql, params) for matched, sql, params, _ in _branches(query)]
+
+
+def _branches(query: str) -> list[tuple[str, str, dict, bool]]:
+    """The branches with a flag each: (matched, sql, params, fallback).
+
+    A fallback branch (a substring scan) runs only when the indexed branches found nothing:
+    "8000" wants the numbers ending 8000, not every number with 8000 somewhere inside.
+    """
     q = query.strip()
     if not q:
         return []
     if looks_like_phone_query(q):
-        try:
-            # A whole number however written (+86 138..., 0086 138..., +86 371 6512 3456 whose
-            # landline keeps its 0): its stored form. Stripping "0086" by hand emptied the query
-            # "0086", which is also somebody's last four digits.
-            digits = normalize_phone(q)
-        except PhoneError:
-            digits = digits_of(q)  # part of a number: the digits as typed
+        digits = digits_of(q)
+        if digits.startswith("0086") or (digits.startswith("86") and len(digits) == 13):
+            digits = digits[4:] if digits.startswith("0086") else digits[2:]  # +86 typed in the box
         rq = digits[::-1]
         params = {"q": digits, "q_next": next_key(digits), "rq": rq, "rq_next": next_key(rq),
                   "like": f"%{digits}%"}
-        names = ["phone_exact", "phone_suffix", "phone_prefix"]
+        branches = [(n, _PHONE_BRANCHES[n], params, False)
+                    for n in ("phone_exact", "phone_suffix", "phone_prefix")]
         if len(digits) >= 3:
-            names.append("phone_middle")
-        return [(n, _PHONE_BRANCHES[n], params) for n in names]
+            branches.append(("phone_middle", _PHONE_BRANCHES["phone_middle"], params, True))
+        return branches
     lowered = q.lower()
-    branches: list[tuple[str, str, dict]] = []
+    name_params = {"q": q, "q_next": next_key(q), "like": f"%{escape_like(q)}%"}
+    branches: list[tuple[str, str, dict, bool]] = []
     if _ASCII_WORD.match(lowered):
         key = re.sub(r"[^a-z]", "", lowered)
         if key:
             kp = {"q": key, "q_next": next_key(key)}
-            branches += [("initials", _NAME_BRANCHES["initials"], kp),
-                         ("pinyin", _NAME_BRANCHES["pinyin"], kp)]
-    np = {"q": q, "q_next": next_key(q), "like": f"%{escape_like(q)}%"}
-    branches += [("name", _NAME_BRANCHES["name"], np)]
-    if _CJK.search(q) or not branches or len(q) >= 2:
-        branches += [("name", _NAME_BRANCHES["name_middle"], np)]
+            branches += [("initials", _NAME_BRANCHES["initials"], kp, False),
+                         ("pinyin", _NAME_BRANCHES["pinyin"], kp, False)]
+    branches.append(("name", _NAME_BRANCHES["name"], name_params, False))
+    branches.append(("name", _NAME_BRANCHES["name_middle"], name_params, True))
     return branches
 
 
@@ -107,52 +113,55 @@ def find(conn: Connection, query: str, limit: int = 50, offset: int = 0) -> list
     want = offset + limit
     order: list[tuple[int, str, str | None]] = []
     seen: set[int] = set()
-    for matched, sql, params in plan(query):
-        n = want + 1
-        while True:
-            rows = conn.execute(text(sql), {**params, "n": n}).all()
-            for client_id, number in rows:
-                if client_id not in seen:
-                    seen.add(client_id)
-                    order.append((client_id, matched, number))
-            # A family's client with several matching numbers takes several rows: if the LIMIT
-            # cut this branch before the page filled, read further into it, or a lower-ranked
-            # branch would jump ahead of its remaining clients (and pages would overlap).
-            if len(order) > want or len(rows) < n:
-                break
-            n *= 2
+    # Straight to sqlite3: SQLAlchemy's per-statement overhead is most of a keystroke's cost.
+    db = conn.connection.driver_connection
+    for matched, sql, params, fallback in _branches(query):
+        if fallback and order:
+            break
+        for client_id, number in db.execute(sql, {**params, "n": want + 1}):
+            if client_id not in seen:
+                seen.add(client_id)
+                order.append((client_id, matched, number))
         if len(order) > want:
             break  # later branches rank lower: no need to run them for this page
     page = order[offset:want]
-    return _hydrate(conn, page)
+    return _hydrate(db, page)
 
 
-def _hydrate(conn: Connection, page: list[tuple[int, str, str | None]]) -> list[Hit]:
+# Fixed statements (ids as one JSON parameter) so SQLite reuses the prepared plan every
+# keystroke; the open-request count reads only the small partial index of open memos.
+_HYDRATE_CLIENTS = (
+    "SELECT id, name, honorific, tier, do_not_call FROM client "
+    "WHERE id IN (SELECT value FROM json_each(:ids))"
+)
+_HYDRATE_PHONES = (
+    "SELECT client_id, number, label FROM phone INDEXED BY ix_phone_client "
+    "WHERE client_id IN (SELECT value FROM json_each(:ids)) ORDER BY id"
+)
+_HYDRATE_OPEN = (
+    "SELECT client_id, count(*) FROM memo INDEXED BY ix_memo_open_client "
+    "WHERE client_id IN (SELECT value FROM json_each(:ids)) AND status = 'open' "
+    "AND kind != 'fact' AND deleted_at IS NULL GROUP BY client_id"
+)
+
+
+def _hydrate(db: sqlite3.Connection, page: list[tuple[int, str, str | None]]) -> list[Hit]:
     if not page:
         return []
-    ids = [client_id for client_id, _, _ in page]
-    marks = ", ".join(str(int(i)) for i in ids)
-    clients = {
-        row.id: row
-        for row in conn.execute(text(
-            "SELECT c.id, c.name, c.honorific, c.tier, c.do_not_call, "
-            "(SELECT count(*) FROM memo m WHERE m.client_id = c.id AND m.status = 'open' "
-            " AND m.kind != 'fact' AND m.deleted_at IS NULL) AS open_requests "
-            f"FROM client c WHERE c.id IN ({marks})"
-        ))
-    }
-    phones: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
-    for client_id, number, label in conn.execute(text(
-        f"SELECT client_id, number, label FROM phone WHERE client_id IN ({marks}) ORDER BY id"
-    )):
-        phones[client_id].append((number, label))
+    ids = json.dumps([client_id for client_id, _, _ in page])
+    clients = {row[0]: row for row in db.execute(_HYDRATE_CLIENTS, {"ids": ids})}
+    phones: dict[int, list[tuple[str, str]]] = {}
+    for client_id, number, label in db.execute(_HYDRATE_PHONES, {"ids": ids}):
+        phones.setdefault(client_id, []).append((number, label))
+    open_counts = dict(db.execute(_HYDRATE_OPEN, {"ids": ids}).fetchall())
     hits = []
     for client_id, matched, number in page:
-        row = clients[client_id]
+        _, name, honorific, tier, do_not_call = clients[client_id]
+        numbers = phones.get(client_id, [])
         hits.append(Hit(
-            id=row.id, name=row.name, honorific=row.honorific, tier=row.tier,
-            phones=[n for n, _ in phones[client_id]], labels=[lb for _, lb in phones[client_id]],
-            matched=matched, matched_phone=number, do_not_call=bool(row.do_not_call),
-            open_requests=row.open_requests,
+            id=client_id, name=name, honorific=honorific, tier=tier,
+            phones=[n for n, _ in numbers], labels=[lb for _, lb in numbers],
+            matched=matched, matched_phone=number, do_not_call=bool(do_not_call),
+            open_requests=open_counts.get(client_id, 0),
         ))
     return hits

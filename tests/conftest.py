@@ -85,3 +85,16 @@ def fill_sample(book: Book) -> dict[str, int]:
 @pytest.fixture
 def sample(book: Book) -> tuple[Book, dict[str, int]]:
     return book, fill_sample(book)
+
+
+async def settle(pilot) -> None:  # noqa: ANN001
+    """Wait until no worker is pending or running, then let their results reach the screen."""
+    from textual.worker import WorkerState
+
+    busy = (WorkerState.PENDING, WorkerState.RUNNING)
+    for _ in range(500):
+        await pilot.pause()
+        if not any(worker.state in busy for worker in pilot.app.workers):
+            await pilot.pause()
+            return
+    raise AssertionError("workers still busy after 500 pauses")

@@ -17,15 +17,9 @@ from memo.screens.jot import DRAFT_KEY, JotDialog
 from memo.screens.lookup import LookupScreen
 from memo.screens.today import TodayScreen
 
-from .conftest import TODAY, fill_sample
+from .conftest import TODAY, fill_sample, settle
 
 SIZE = (120, 35)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let the workers finish and their results reach the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str, tries: int = 200) -> None:

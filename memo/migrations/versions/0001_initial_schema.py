@@ -66,7 +66,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.create_index('ix_client_birth', ['birth_kind', 'birth_month', 'birth_day'], unique=False)
-        batch_op.create_index('ix_client_initials', ['name_initials'], unique=False)
+        batch_op.create_index('ix_client_initials', ['name_initials', 'name'], unique=False)
         batch_op.create_index('ix_client_name', ['name'], unique=False)
         batch_op.create_index('ix_client_pinyin', ['name_pinyin'], unique=False)
 
@@ -221,6 +221,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('memo', schema=None) as batch_op:
         batch_op.create_index('ix_memo_client', ['client_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_memo_open_client', ['client_id', 'kind'], unique=False, sqlite_where=sa.text("status = 'open' AND deleted_at IS NULL"))
         batch_op.create_index('ix_memo_open_due', ['status', 'due'], unique=False)
 
     op.create_table('phone',
@@ -263,6 +264,7 @@ def downgrade() -> None:
     op.drop_table('phone')
     with op.batch_alter_table('memo', schema=None) as batch_op:
         batch_op.drop_index('ix_memo_open_due')
+        batch_op.drop_index('ix_memo_open_client', sqlite_where=sa.text("status = 'open' AND deleted_at IS NULL"))
         batch_op.drop_index('ix_memo_client')
 
     op.drop_table('memo')
