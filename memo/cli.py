@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--may-call", dest="do_not_call", action="store_const", const=False)
     edit.add_argument("--add-phone", action="append", default=[], metavar="PHONE")
     edit.add_argument("--remove-phone", action="append", default=[], metavar="PHONE")
+    edit.add_argument("--lunar-birthday", default=None, metavar="[YYYY-]MM-DD")
+    edit.add_argument("--leap", action="store_true", help="the lunar birthday is in a leap month")
 
     jot = sub.add_parser("jot", parents=[common, dated, as_json], help="note a request or a fact")
     jot.add_argument("text")
@@ -94,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     today = sub.add_parser("today", parents=[common, dated, as_json], help="requests due today and overdue")
     today.add_argument("--limit", type=int, default=200)
+
+    from memo.cli_money import add_money_commands
+
+    add_money_commands(sub, common, dated, as_json)
     return parser
 
 
@@ -157,13 +163,25 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args, book_path=path)
     handler = {
         "client": _client, "jot": _jot, "find": _find, "show": _show, "resolve": _close,
-        "drop": _close, "today": _today_cmd,
+        "drop": _close, "today": _today_cmd, **_money_handlers(),
     }[args.command]
     book = _open(args)
     try:
         return handler(args, book)
     finally:
         book.close()
+
+
+def _money_handlers() -> dict:
+    from memo.cli_money import MONEY_HANDLERS
+
+    return MONEY_HANDLERS
+
+
+def _lunar_birthday(args: argparse.Namespace) -> dict:
+    from memo.cli_money import lunar_birthday
+
+    return lunar_birthday(args)
 
 
 def _run_app(args: argparse.Namespace, book_path) -> int:  # noqa: ANN001
@@ -265,6 +283,7 @@ def _client(args: argparse.Namespace, book) -> int:  # noqa: ANN001
         raw = {k: getattr(args, k) for k in ("name", "tier", "honorific", "risk", "birthday", "tags",
                                              "profile", "call_hours", "client_since", "do_not_call")
                if getattr(args, k) is not None}
+        raw.update(_lunar_birthday(args))
         card = ops.edit_client(book, client_id, **raw) if raw else ops.show(book, client_id)
         for phone in args.add_phone:
             card = ops.add_phone(book, client_id, phone)

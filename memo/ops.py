@@ -378,11 +378,7 @@ def resolve_client(book: Book, ref: str | int) -> int:
         if len(best) == 1:
             return best[0].id
         raise AmbiguousClient(ref, best)
-    if raw.isdigit():
-        with book.read() as session:
-            client = session.get(Client, int(raw))
-            if client is not None and client.deleted_at is None:
-                return client.id
+    # Bare digits are never taken as an id: a mistyped "4321" must not land on client #4321.
     raise DomainError("client.not_found", ref)
 
 

@@ -83,9 +83,13 @@ def _branches(query: str) -> list[tuple[str, str, dict, bool]]:
     if not q:
         return []
     if looks_like_phone_query(q):
-        digits = digits_of(q)
-        if digits.startswith("0086") or (digits.startswith("86") and len(digits) == 13):
-            digits = digits[4:] if digits.startswith("0086") else digits[2:]  # +86 typed in the box
+        try:
+            # A whole number however written (+86 138..., 0086 138..., +86 371 6512 3456 whose
+            # landline keeps its 0): its stored form. Stripping "0086" by hand emptied the query
+            # "0086", which is also somebody's last four digits, and then matched every number.
+            digits = normalize_phone(q)
+        except PhoneError:
+            digits = digits_of(q)  # part of a number: the digits as typed
         rq = digits[::-1]
         params = {"q": digits, "q_next": next_key(digits), "rq": rq, "rq_next": next_key(rq),
                   "like": f"%{digits}%"}
@@ -118,10 +122,19 @@ def find(conn: Connection, query: str, limit: int = 50, offset: int = 0) -> list
     for matched, sql, params, fallback in _branches(query):
         if fallback and order:
             break
-        for client_id, number in db.execute(sql, {**params, "n": want + 1}):
-            if client_id not in seen:
-                seen.add(client_id)
-                order.append((client_id, matched, number))
+        n = want + 1
+        while True:
+            rows = db.execute(sql, {**params, "n": n}).fetchall()
+            for client_id, number in rows:
+                if client_id not in seen:
+                    seen.add(client_id)
+                    order.append((client_id, matched, number))
+            # A family's client with several matching numbers takes several rows: if the LIMIT
+            # cut this branch before the page filled, read further into it, or a lower-ranked
+            # branch would jump ahead of its remaining clients (and pages would overlap).
+            if len(order) > want or len(rows) < n:
+                break
+            n *= 2
         if len(order) > want:
             break  # later branches rank lower: no need to run them for this page
     page = order[offset:want]

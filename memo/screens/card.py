@@ -138,7 +138,9 @@ class ClientCardScreen(Screen):
             stamp = Content(f"{item.at:%Y-%m-%d %H:%M}  ").stylize("$text-muted")
             if item.memo:
                 m = item.memo
-                tag = Content(f"{label('kind', m.kind)}/{label('status', m.status)}  ")
+                # A fact has no status worth showing; a request or callback has.
+                tag = label("kind", m.kind) if m.kind == "fact" else f"{label('kind', m.kind)}/{label('status', m.status)}"
+                tag = Content(tag + "  ")
                 body = user_text(m.text, limit=300)
                 if m.resolution:
                     key = "card.resolved_with" if m.status == "done" else "card.dropped_with"

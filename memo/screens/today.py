@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from memo import ops
-from memo.i18n import t
+from memo.i18n import label, t
 from memo.text import visible
 from memo.widgets.render import phone, translate_bindings, weekday
 
@@ -21,7 +21,7 @@ PAGE = 100
 
 class TodayScreen(Screen):
     BINDINGS = [
-        Binding("slash", "app.lookup", "app.lookup", id="today.lookup", key_display="/"),
+        Binding("slash", "app.lookup", "app.lookup", show=False),
         Binding("j", "app.jot", "app.jot", show=False),
         Binding("question_mark", "app.help", "app.help", show=False),
         Binding("d", "close_memo('done')", "card.resolve", id="today.resolve"),
@@ -45,13 +45,13 @@ class TodayScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#due", DataTable)
-        table.add_column(t("today.col_due"), key="due", width=12)
+        table.add_column(t("today.col_due"), key="due", width=16)
         table.add_column(t("today.col_client"), key="client", width=14)
         table.add_column(t("today.col_phone"), key="phone", width=15)
         table.add_column(t("today.col_text"), key="text")
         day = self.app.today()
         self.query_one("#today-title", Static).update(
-            Content(t("today.title", date=day.isoformat(), weekday=weekday(day)))
+            Content(t("app.title") + " · " + t("today.title", date=day.isoformat(), weekday=weekday(day)))
         )
         self.reload()
 
@@ -81,8 +81,10 @@ class TodayScreen(Screen):
             who = Text(visible(memo.client_name, one_line=True, limit=20)) if memo.client_name else Text(
                 t("card.stub") if memo.client_id else "-", style="italic")
             number = Text(phone(memo.phones[0], privacy) if memo.phones else "")
-            table.add_row(due, who, number, Text(visible(memo.text, one_line=True, limit=300)),
-                          key=str(memo.id))
+            text = Text(visible(memo.text, one_line=True, limit=300))
+            if memo.kind == "callback":
+                text = Text.assemble((f"{label('kind', memo.kind)} ", "bold"), text)
+            table.add_row(due, who, number, text, key=str(memo.id))
         self._more = len(self._memos) < page.due_count
         self._loading = False
         self.query_one("#today-summary", Static).update(
