@@ -334,3 +334,85 @@ async def test_lookup_pages_through_many_hits(book) -> None:
         await pilot.press("end")
         await settle(pilot)
         await wait_until(pilot, lambda: hits.option_count == 130, "last page loaded")
+
+
+async def test_card_money_add_a_deposit_close_it_and_price_a_holding(sample) -> None:
+    """The seed's first story: a deposit noted with its maturity, then dealt with on the card."""
+    from memo import money
+
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.open_client(ids["zhang"])
+        await settle(pilot)
+        card = pilot.app.screen
+        assert "No deposits" in options(card.query_one("#deposits", OptionList))[0]
+        await pilot.press("m")
+        await settle(pilot)
+        form = pilot.app.screen
+        form.query_one("#f-amount", Input).value = "30万"
+        form.query_one("#f-start", Input).value = "2025-12-03"
+        form.query_one("#f-term", Input).value = "1y"
+        form.query_one("#f-rate", Input).value = "abc"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is form and "abc" in plain(form.query_one("#form-error", Static))
+        form.query_one("#f-rate", Input).value = "1.45"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen is card, "form closed")
+        await settle(pilot)
+        line = options(card.query_one("#deposits", OptionList))[0]
+        assert "¥300,000.00" in line and "2026-12-03" in line and "in 4d" in line
+        # Close it as withdrawn.
+        card.query_one("#deposits", OptionList).focus()
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen is card, "close form closed")
+        await settle(pilot)
+        assert "closed (withdrawn)" in options(card.query_one("#deposits", OptionList))[0]
+        # A holding whose price crosses its take-profit line.
+        await pilot.press("h")
+        await settle(pilot)
+        form = pilot.app.screen
+        form.query_one("#f-product", Input).value = "稳健理财A"
+        form.query_one("#f-amount", Input).value = "200000"
+        form.query_one("#f-price", Input).value = "1.0000"
+        form.query_one("#f-take_profit", Input).value = "5"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen is card, "holding form closed")
+        await settle(pilot)
+        card.query_one("#holdings", OptionList).focus()
+        await pilot.press("u")
+        await settle(pilot)
+        pilot.app.screen.query_one("#f-price", Input).value = "1.0600"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen is card, "price form closed")
+        await settle(pilot)
+        line = options(card.query_one("#holdings", OptionList))[0]
+        assert "稳健理财A" in line and "+6.00%" in line and "take-profit reached" in line
+    deposits = money.list_deposits(book, ids["zhang"], TODAY)
+    assert [(d.amount_fen, d.status, d.rate) for d in deposits] == [(30_000_000, "withdrawn", "1.45")]
+
+
+async def test_card_key_date_and_lunar_birthday(sample) -> None:
+    """The seed's restaurant story: the opening day is remembered, and so is the birthday."""
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.open_client(ids["wang"])
+        await settle(pilot)
+        card = pilot.app.screen
+        dates = options(card.query_one("#dates", OptionList))
+        # 王芳: lunar 8/15; in 2027 Mid-Autumn falls on 2027-09-15.
+        assert dates[0].startswith("Birthday") and "2027-09-15" in dates[0]
+        await pilot.press("k")
+        await settle(pilot)
+        form = pilot.app.screen
+        form.query_one("#f-label", Input).value = "饭店开业"
+        form.query_one("#f-when", Input).value = "2024-12-05"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen is card, "form closed")
+        await settle(pilot)
+        dates = options(card.query_one("#dates", OptionList))
+        assert dates[0].startswith("饭店开业") and "2026-12-05" in dates[0] and "in 6 days" in dates[0]

@@ -13,6 +13,9 @@ from textual.widgets.option_list import Option
 
 from memo import ops
 from memo.i18n import label, t
+from memo.screens import forms
+from memo.screens.form import FormDialog
+from memo.widgets.money import CardMoney, anchor_text, dated_line, deposit_line, fill, holding_line, load_money
 from memo.widgets.profile import ProfileEditor
 from memo.widgets.render import client_name, phone, translate_bindings, user_text
 
@@ -25,6 +28,11 @@ class ClientCardScreen(Screen):
         Binding("d", "close_memo('done')", "card.resolve", id="card.resolve"),
         Binding("x", "close_memo('dropped')", "card.drop", id="card.drop"),
         Binding("j", "jot_here", "card.jot_here", id="card.jot"),
+        Binding("m", "add_deposit", "card.add_deposit", id="card.add_deposit"),
+        Binding("h", "add_holding", "card.add_holding", id="card.add_holding"),
+        Binding("k", "add_keydate", "card.add_keydate", id="card.add_keydate"),
+        Binding("c", "close_deposit", "card.close_deposit", id="card.close_deposit", show=False),
+        Binding("u", "price_holding", "card.price", id="card.price", show=False),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -32,6 +40,7 @@ class ClientCardScreen(Screen):
         translate_bindings(self)
         self.client_id = client_id
         self.card: ops.ClientCard | None = None
+        self.money: CardMoney | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="card-head", classes="screen-head title")
@@ -40,11 +49,17 @@ class ClientCardScreen(Screen):
                 yield Static(t("card.profile"), classes="section")
                 yield Static(id="profile-view")
                 yield ProfileEditor(id="profile-edit")
+                yield Static(t("card.dates"), classes="section")
+                yield OptionList(id="dates")
                 yield Static(t("card.phones"), classes="section")
                 yield Static(id="phones")
             with Vertical(id="card-right"):
                 yield Static(t("card.open"), classes="section", id="open-title")
                 yield OptionList(id="open")
+                yield Static(t("card.deposits"), classes="section")
+                yield OptionList(id="deposits")
+                yield Static(t("card.holdings"), classes="section")
+                yield OptionList(id="holdings")
                 yield Static(t("card.timeline"), classes="section")
                 yield OptionList(id="timeline")
         yield Footer()
@@ -60,17 +75,19 @@ class ClientCardScreen(Screen):
     def load(self) -> None:
         try:
             card = ops.show(self.app.book, self.client_id)
+            money = load_money(self.app.book, self.client_id, self.app.today())
         except ops.DomainError:
-            card = None
-        self.app.call_from_thread(self._show, card)
+            card, money = None, None
+        self.app.call_from_thread(self._show, card, money)
 
-    def _show(self, card: ops.ClientCard | None) -> None:
+    def _show(self, card: ops.ClientCard | None, money: CardMoney | None = None) -> None:
         if card is None:
             self.app.notify(t("card.not_found"), severity="warning")
             self.dismiss()
             return
         first = self.card is None
         self.card = card
+        self.money = money
         privacy = self.app.privacy
         head = [client_name(card.name).stylize("bold")]
         if card.honorific:
@@ -86,6 +103,10 @@ class ClientCardScreen(Screen):
                   for p in card.phones]
         self.query_one("#phones", Static).update(Content("\n").join(phones) if phones else Content("-"))
         self._fill_open(card)
+        if money is not None:
+            self._fill_dates(money)
+            self._fill_deposits(money)
+            self._fill_holdings(money)
         self._fill_timeline(card)
         if first:
             target = "#open" if card.open_memos else "#timeline"
@@ -95,10 +116,6 @@ class ClientCardScreen(Screen):
 
     def _profile(self, card: ops.ClientCard) -> Content:
         rows: list[tuple[str, Content]] = []
-        if card.birthday:
-            key, values = card.birthday.label()
-            text = t(key, **values) + (f"  ({card.birthday.year})" if card.birthday.year else "")
-            rows.append(("card.field.birthday", Content(text)))
         if card.risk:
             rows.append(("card.field.risk", Content(card.risk)))
         if card.client_since:
@@ -130,6 +147,30 @@ class ClientCardScreen(Screen):
             widget.add_option(Option(Content(t("card.no_open")).stylize("$text-muted"), disabled=True))
         else:
             widget.highlighted = min(keep or 0, len(card.open_memos) - 1)
+
+    def _fill_dates(self, money: CardMoney) -> None:
+        today = self.app.today()
+        dated: list[tuple] = []
+        if money.birthday_next:
+            dated.append((money.birthday_next, Option(dated_line(
+                t("card.field.birthday"), money.birthday_text, money.birthday_next, today,
+                money.birthday_age, money.birthday_round), id="birthday")))
+        for kd, nxt in money.keydates:
+            years = nxt.year - kd.year if kd.year else None
+            dated.append((nxt, Option(dated_line(kd.label, anchor_text(kd.anchor), nxt, today, None,
+                                                 False, years), id=f"kd-{kd.id}")))
+        dated.sort(key=lambda pair: pair[0])  # soonest first
+        fill(self.query_one("#dates", OptionList), [option for _, option in dated], "card.no_dates")
+
+    def _fill_deposits(self, money: CardMoney) -> None:
+        privacy = self.app.privacy
+        rows = [Option(deposit_line(d, privacy), id=str(d.id)) for d in money.deposits]
+        fill(self.query_one("#deposits", OptionList), rows, "card.no_deposits")
+
+    def _fill_holdings(self, money: CardMoney) -> None:
+        privacy = self.app.privacy
+        rows = [Option(holding_line(h, privacy), id=str(h.id)) for h in money.holdings]
+        fill(self.query_one("#holdings", OptionList), rows, "card.no_holdings")
 
     def _fill_timeline(self, card: ops.ClientCard) -> None:
         widget = self.query_one("#timeline", OptionList)
@@ -195,7 +236,8 @@ class ClientCardScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         editing = self.is_mounted and self.query_one("#profile-edit").display
-        if editing and action in ("edit", "add_phone", "close_memo", "jot_here"):
+        if editing and action in ("edit", "add_phone", "close_memo", "jot_here", "add_deposit",
+                                  "add_holding", "add_keydate", "close_deposit", "price_holding"):
             return False
         return True
 
@@ -214,3 +256,52 @@ class ClientCardScreen(Screen):
 
     def action_jot_here(self) -> None:
         self.app.action_jot(client_id=self.client_id)
+
+    def _form(self, dialog: FormDialog) -> None:
+        self.app.push_screen(dialog, lambda result: result is not None and self.app.book_changed())
+
+    def action_add_deposit(self) -> None:
+        self._form(forms.add_deposit(self.app.book, self.client_id, self.app.today()))
+
+    def action_add_holding(self) -> None:
+        self._form(forms.add_holding(self.app.book, self.client_id, self.app.today()))
+
+    def action_add_keydate(self) -> None:
+        self._form(forms.add_keydate(self.app.book, self.client_id, self.app.today()))
+
+    def _selected(self, list_id: str, items: list):  # noqa: ANN202
+        widget = self.query_one(list_id, OptionList)
+        if not items or widget.highlighted is None or widget.highlighted >= len(items):
+            return None
+        return items[widget.highlighted]
+
+    def action_close_deposit(self) -> None:
+        deposit = self._selected("#deposits", self.money.deposits if self.money else [])
+        if deposit is not None and deposit.status == "active":
+            self._form(forms.close_deposit(self.app.book, deposit, self.app.today()))
+
+    def action_price_holding(self) -> None:
+        holding = self._selected("#holdings", self.money.holdings if self.money else [])
+        if holding is not None and holding.status == "held":
+            self._form(forms.price_holding(self.app.book, holding, self.app.today()))
+
+    @on(OptionList.OptionSelected, "#deposits")
+    def _edit_deposit(self, event: OptionList.OptionSelected) -> None:
+        deposit = self._selected("#deposits", self.money.deposits if self.money else [])
+        if deposit is not None:
+            self._form(forms.edit_deposit(self.app.book, deposit, self.app.today()))
+
+    @on(OptionList.OptionSelected, "#holdings")
+    def _edit_holding(self, event: OptionList.OptionSelected) -> None:
+        holding = self._selected("#holdings", self.money.holdings if self.money else [])
+        if holding is not None and holding.status == "held":
+            self._form(forms.price_holding(self.app.book, holding, self.app.today()))
+
+    @on(OptionList.OptionSelected, "#dates")
+    def _edit_date(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "birthday":
+            self.action_edit()
+            return
+        keydate = next((kd for kd, _ in self.money.keydates if f"kd-{kd.id}" == event.option.id), None)
+        if keydate is not None:
+            self._form(forms.edit_keydate(self.app.book, keydate, self.app.today()))
