@@ -146,7 +146,7 @@ _OPEN_COUNT_PLAN = ("EXPLAIN QUERY PLAN SELECT count(*) FROM memo m WHERE m.clie
 def open_count_index(conn) -> str:  # noqa: ANN001
     """The index SQLite picks for the per-hit open-request count of search's hydration."""
     detail = " ".join(row[3] for row in conn.exec_driver_sql(_OPEN_COUNT_PLAN))
-    for name in ("ix_memo_client", "ix_memo_open_due"):
+    for name in ("ix_memo_open_client", "ix_memo_client", "ix_memo_open_due"):
         if name in detail:
             return name
     return detail
@@ -237,7 +237,8 @@ def report(result: dict) -> str:
         f"machine: {m['platform']} | {m['cpu']} | {m['cores']} cores | Python {m['python']} | SQLite {m['sqlite']}",
         f"book:    {result['book']}: {size['clients']:,} clients, {size['phones']:,} phones, {size['memos']:,} memos",
         f"plan:    the open-request count of each hit uses {result['open_count_index']}"
-        + ("" if result["open_count_index"] == "ix_memo_client" else "  <-- scans every open memo per hit"),
+        + ("" if result["open_count_index"] in ("ix_memo_open_client", "ix_memo_client")
+           else "  <-- scans every open memo per hit"),
         "",
         f"{'family':<10} {'calls':>6}  {'ours med':>9} {'ours p95':>9}  {'branch p95':>10}  "
         f"{'naive med':>9} {'naive p95':>9}  target",

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterable
 
+from sqlalchemy import event as sa_event
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -14,7 +18,10 @@ from textual.worker import Worker, WorkerState
 from memo import ops
 from memo.db import Book
 from memo.i18n import get_lang, set_lang, t
-from memo.widgets.render import translate_bindings
+from memo.widgets.render import phone, translate_bindings
+
+PRIVACY_DEFAULT_KEY = "privacy_default"
+WATCH_INTERVAL = 1.0  # seconds between looks at PRAGMA data_version
 
 
 class MemoApp(App[None]):
@@ -26,6 +33,7 @@ class MemoApp(App[None]):
         Binding("f3", "lookup", "app.lookup", id="lookup"),
         Binding("f4", "today", "app.today", id="today"),
         Binding("f6", "privacy", "app.privacy", id="privacy"),
+        Binding("f8", "calendar", "app.calendar", id="calendar", show=False),
         Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True),
     ]
 
@@ -39,6 +47,12 @@ class MemoApp(App[None]):
         self.book = book
         self._today = today
         self.title = t("app.title")
+        # The manager's chosen default, set quietly: no toast, and nothing is on screen to reload.
+        self.set_reactive(MemoApp.privacy, bool(ops.get_setting(book, PRIVACY_DEFAULT_KEY, False)))
+        self._watch_lock = threading.Lock()
+        self._watch_conn = None  # one DBAPI connection, used only to poll data_version
+        self._seen_version: int | None = None
+        self._last_own_write = float("-inf")
 
     def today(self) -> dt.date:
         """The day the app acts as today (fixed by --date and in tests)."""
@@ -54,6 +68,14 @@ class MemoApp(App[None]):
 
         self.push_screen(TodayScreen())
         self.restore_draft()
+        self.run_worker(self._daily_backup, thread=True, exit_on_error=False, group="backup")
+        self._start_watching()
+
+    def _daily_backup(self) -> None:
+        """The first start of each day copies the book into backups/ (kept 30 days)."""
+        from memo.backup import daily_backup
+
+        daily_backup(self.book, dt.date.today())
 
     # --- commands ------------------------------------------------------------------------------
 
@@ -63,6 +85,7 @@ class MemoApp(App[None]):
         yield SystemCommand(t("app.today"), t("cmd.today"), self.action_today)
         yield SystemCommand(t("app.privacy"), t("cmd.privacy"), self.action_privacy)
         yield SystemCommand(t("app.help"), t("cmd.help"), self.action_help)
+        yield SystemCommand(t("app.calendar"), t("cmd.calendar"), self.action_calendar)
         yield from super().get_system_commands(screen)
 
     def action_jot(self, client_id: int | None = None) -> None:
@@ -85,7 +108,8 @@ class MemoApp(App[None]):
             return
         memo = result.memo
         if result.created_client:
-            self.notify(t("jot.new_client", phone=memo.phones[0] if memo.phones else ""))
+            number = memo.phones[0] if memo.phones else ""
+            self.notify(t("jot.new_client", phone=phone(number, True) if self.privacy and number else number))
         elif memo.client_id is not None:
             self.notify(t("jot.saved", who=memo.client_name or t("card.stub")), markup=False)
         else:
@@ -111,6 +135,12 @@ class MemoApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_calendar(self) -> None:
+        from memo.screens.calendar import CalendarScreen
+
+        if not isinstance(self.screen, CalendarScreen):
+            self.push_screen(CalendarScreen(self.today().year))
+
     def action_privacy(self) -> None:
         self.privacy = not self.privacy
         self.notify(t("app.privacy_on") if self.privacy else t("app.privacy_off"))
@@ -129,6 +159,51 @@ class MemoApp(App[None]):
             reload = getattr(screen, "reload", None)
             if reload is not None:
                 reload()
+
+    # --- changes made by another process (the CLI, a second app) --------------------------------
+
+    def _start_watching(self) -> None:
+        # PRAGMA data_version is per connection and moves only for commits made on OTHER
+        # connections, so one dedicated connection (kept out of the pool) does the polling; the
+        # app's own pooled connections count as "others" too, hence the own-commit hook below.
+        sa_event.listen(self.book.engine, "commit", self._own_commit)
+        with self._watch_lock:
+            self._watch_conn = self.book.engine.raw_connection()
+            self._seen_version = self._data_version()
+        self.set_interval(WATCH_INTERVAL, self._check_book, name="book-watch")
+
+    def _own_commit(self, _conn) -> None:  # noqa: ANN001  (any thread, just before the commit)
+        self._last_own_write = time.monotonic()
+
+    def _data_version(self) -> int:
+        # isolation_level=None: a bare PRAGMA opens no transaction that would pin a WAL snapshot.
+        return self._watch_conn.cursor().execute("PRAGMA data_version").fetchone()[0]
+
+    @work(thread=True, exclusive=True, group="book-watch", exit_on_error=False)
+    def _check_book(self) -> None:
+        with self._watch_lock:
+            if self._watch_conn is None:
+                return
+            version = self._data_version()
+            if version == self._seen_version:
+                return
+            self._seen_version = version
+        # Reload on every change, ours included (a burst may mix ours and theirs); tell the
+        # manager only when the app itself wrote nothing lately.
+        elsewhere = time.monotonic() - self._last_own_write > 2 * WATCH_INTERVAL
+        self.call_from_thread(self._changed_elsewhere, elsewhere)
+
+    def _changed_elsewhere(self, notify: bool) -> None:
+        self.book_changed()
+        if notify:
+            self.notify(t("app.changed_elsewhere"))
+
+    def on_unmount(self) -> None:
+        sa_event.remove(self.book.engine, "commit", self._own_commit)
+        with self._watch_lock:
+            if self._watch_conn is not None:
+                self._watch_conn.close()
+                self._watch_conn = None
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Workers run with exit_on_error=False: a failure is shown, never a dead app.

@@ -97,9 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     today = sub.add_parser("today", parents=[common, dated, as_json], help="requests due today and overdue")
     today.add_argument("--limit", type=int, default=200)
 
+    from memo.cli_export import add_export_commands
+    from memo.cli_import import add_import_commands
     from memo.cli_money import add_money_commands
 
-    add_money_commands(sub, common, dated, as_json)
+    for add_commands in (add_money_commands, add_export_commands, add_import_commands):
+        add_commands(sub, common, dated, as_json)
     return parser
 
 
@@ -163,7 +166,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args, book_path=path)
     handler = {
         "client": _client, "jot": _jot, "find": _find, "show": _show, "resolve": _close,
-        "drop": _close, "today": _today_cmd, **_money_handlers(),
+        "drop": _close, "today": _today_cmd, **_more_handlers(),
     }[args.command]
     book = _open(args)
     try:
@@ -172,10 +175,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         book.close()
 
 
-def _money_handlers() -> dict:
+def _more_handlers() -> dict:
+    """The commands that live in their own modules (money and dates, export, import)."""
+    from memo.cli_export import EXPORT_HANDLERS
+    from memo.cli_import import IMPORT_HANDLERS
     from memo.cli_money import MONEY_HANDLERS
 
-    return MONEY_HANDLERS
+    return {**MONEY_HANDLERS, **EXPORT_HANDLERS, **IMPORT_HANDLERS}
 
 
 def _lunar_birthday(args: argparse.Namespace) -> dict:

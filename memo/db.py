@@ -166,9 +166,12 @@ def _ensure_schema(book: Book) -> None:
     if version == 0 and not has_tables:
         _create_fresh(book)
         return
-    # An older book: alembic is imported only now, when a migration is due.
+    # An older book: alembic is imported only now, when a migration is due, and always after a
+    # backup (a failed backup raises BookError and nothing is migrated).
+    from memo.backup import backup_before_migration
     from memo.migrate import upgrade
 
+    backup_before_migration(book, version)
     upgrade(book)
 
 

@@ -161,3 +161,17 @@ def test_detect_lang_reads_the_process_environment(monkeypatch: pytest.MonkeyPat
     assert detect_lang() == "zh"
     monkeypatch.setenv("MEMO_LANG", "en")
     assert detect_lang() == "en"
+
+
+def test_the_catalog_source_has_no_duplicate_keys() -> None:
+    """A key written twice in the dict literal silently keeps only the last text."""
+    import collections
+    import re
+    from pathlib import Path
+
+    import memo.i18n
+
+    source = Path(memo.i18n.__file__).read_text(encoding="utf-8")
+    keys = re.findall(r'^\s+"([a-z_.0-9]+)": \(', source, re.M)
+    twice = [key for key, count in collections.Counter(keys).items() if count > 1]
+    assert twice == []

@@ -121,3 +121,15 @@ def test_help(snap_compare, sample_app, lang: str) -> None:
         await settle(pilot)
 
     assert snap_compare(make(lang), terminal_size=SIZE, run_before=help_)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_calendar(snap_compare, sample_app, lang: str) -> None:
+    make, _ = sample_app
+
+    async def calendar(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+
+    assert snap_compare(make(lang), terminal_size=SIZE, run_before=calendar)

@@ -32,6 +32,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from memo.app import MemoApp
+        from memo.screens.calendar import CalendarScreen
         from memo.screens.card import ClientCardScreen
         from memo.screens.lookup import LookupScreen
         from memo.screens.today import TodayScreen
@@ -41,6 +42,7 @@ class HelpScreen(ModalScreen[None]):
             ("app.today", TodayScreen.BINDINGS),
             ("app.lookup", LookupScreen.BINDINGS),
             ("card.title", ClientCardScreen.BINDINGS),
+            ("calendar.name", CalendarScreen.BINDINGS),
         ]
         lines: list[Content] = [Content(t("help.intro")), Content("")]
         for title, bindings in sections:

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from memo import ops
 from memo.i18n import t
 from memo.text import visible
-from memo.widgets.render import translate_bindings
+from memo.widgets.render import mask_numbers, translate_bindings
 from memo.widgets.hits import hit_prompt
 
 PAGE = 50
@@ -80,7 +80,8 @@ class LookupScreen(Screen):
         if not query.strip():
             status.update(t("lookup.hint"))
         elif not self._hits:
-            status.update(Content(t("lookup.none", query=visible(query, one_line=True, limit=40))))
+            shown = visible(mask_numbers(query, privacy), one_line=True, limit=40)
+            status.update(Content(t("lookup.none", query=shown)))
         elif self._more:
             status.update(t("lookup.count_more", count=len(self._hits)))
         else:

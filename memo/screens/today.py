@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from memo import ops
 from memo.i18n import label, t
 from memo.text import visible
-from memo.widgets.render import phone, translate_bindings, weekday
+from memo.widgets.render import mask_numbers, phone, translate_bindings, weekday
 
 PAGE = 100
 
@@ -81,7 +81,7 @@ class TodayScreen(Screen):
             who = Text(visible(memo.client_name, one_line=True, limit=20)) if memo.client_name else Text(
                 t("card.stub") if memo.client_id else "-", style="italic")
             number = Text(phone(memo.phones[0], privacy) if memo.phones else "")
-            text = Text(visible(memo.text, one_line=True, limit=300))
+            text = Text(visible(mask_numbers(memo.text, privacy), one_line=True, limit=300))
             if memo.kind == "callback":
                 text = Text.assemble((f"{label('kind', memo.kind)} ", "bold"), text)
             table.add_row(due, who, number, text, key=str(memo.id))

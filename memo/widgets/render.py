@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from textual.content import Content
@@ -24,6 +25,17 @@ def client_name(name: str) -> Content:
 
 def phone(number: str, privacy: bool = False) -> str:
     return mask_phone(number) if privacy else format_phone(number)
+
+
+# A run of 7+ digits (spaces or dashes allowed inside) in free text reads as a phone number.
+_NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){6,}(?!\d)")
+
+
+def mask_numbers(value: str, privacy: bool) -> str:
+    """Free text with phone-like digit runs masked in privacy mode: "回电13800138000" -> "回电138****8000"."""
+    if not privacy:
+        return value
+    return _NUMBER_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"[ -]", "", m.group())), value)
 
 
 def weekday(day: dt.date) -> str:
