@@ -30,26 +30,10 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 OUT = HERE / "out"
 
+from machine import machine  # noqa: E402  (bench/ is on sys.path)
 from memo import lunar  # noqa: E402
 
 TARGET_MS = 200.0
-
-
-def machine() -> dict[str, object]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count()
-    return {"platform": platform.platform(), "cpu": cpu, "cores": cores,
-            "python": platform.python_version()}
 
 
 def anchors(n: int, seed: int = 1) -> list[tuple[str, int, int, bool]]:

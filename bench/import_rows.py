@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
+from machine import machine  # noqa: E402  (bench/ is on sys.path)
 from memo.db import open_book  # noqa: E402
 from memo.importer import run_import  # noqa: E402
 
@@ -42,23 +43,6 @@ TIERS = ["普通"] * 6 + ["金卡"] * 3 + ["白金", "钻石", "私行"]
 PRODUCTS = ["整存整取", "大额存单", "定期存款", "大额存单2024年第3期", "整存整取（三年）"]
 TERMS = ["3个月", "6个月", "1年", "2年", "3年", "5年"]
 RATES = ["1.10", "1.30", "1.45", "1.75", "2.00", "2.35"]
-
-
-def machine() -> dict[str, object]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count()
-    return {"platform": platform.platform(), "cpu": cpu, "cores": cores,
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
 
 
 def make_csv(path: Path, rows: int, seed: int = 1) -> Path:

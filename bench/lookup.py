@@ -34,6 +34,7 @@ for entry in (HERE, HERE.parent):
 from sqlalchemy import text  # noqa: E402
 
 from make_book import make_book  # noqa: E402
+from machine import machine  # noqa: E402  (bench/ is on sys.path)
 from memo import search  # noqa: E402
 from memo.db import open_book  # noqa: E402
 
@@ -163,23 +164,6 @@ def _naive(conn, family: str) -> Callable[[str], object]:  # noqa: ANN001
 def book_size(conn) -> dict[str, int]:  # noqa: ANN001
     return {table + "s": conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
             for table in ("client", "phone", "memo")}
-
-
-def machine() -> dict[str, object]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count()
-    return {"platform": platform.platform(), "cpu": cpu, "cores": cores,
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
 
 
 def measure(path: Path | str, queries: int = 300, seed: int = 1, naive: bool = True,

@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     today = sub.add_parser("today", parents=[common, dated, as_json], help="requests due today and overdue")
     today.add_argument("--limit", type=int, default=200)
 
+    privacy = sub.add_parser("privacy", parents=[common], help="privacy mode at the app's start: on or off")
+    privacy.add_argument("state", choices=("on", "off"))
+
     from memo.cli_export import add_export_commands
     from memo.cli_import import add_import_commands
     from memo.cli_money import add_money_commands
@@ -166,7 +169,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args, book_path=path)
     handler = {
         "client": _client, "jot": _jot, "find": _find, "show": _show, "resolve": _close,
-        "drop": _close, "today": _today_cmd, **_more_handlers(),
+        "drop": _close, "today": _today_cmd, "privacy": _privacy, **_more_handlers(),
     }[args.command]
     book = _open(args)
     try:
@@ -358,6 +361,14 @@ def _close(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     memo = closer(book, args.memo_id, args.note)
     key = "cli.resolved" if args.command == "resolve" else "cli.dropped"
     return _emit(args, memo, [t(key, id=memo.id)])
+
+
+def _privacy(args: argparse.Namespace, book) -> int:  # noqa: ANN001
+    from memo import ops
+
+    ops.put_setting(book, "privacy_default", args.state == "on")
+    print(t("app.privacy_on") if args.state == "on" else t("app.privacy_off"))
+    return 0
 
 
 def _today_cmd(args: argparse.Namespace, book) -> int:  # noqa: ANN001

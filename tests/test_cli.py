@@ -455,3 +455,22 @@ def test_any_jotted_text_shows_without_control_characters(run: Run, text: str) -
     code, out, err = run("show", "13800138000")
     assert code == 0, err
     _assert_clean(out.replace("\n", ""))
+
+
+def test_privacy_default_is_a_setting_the_app_reads(tmp_path, capsys) -> None:
+    from memo import ops
+    from memo.app import MemoApp
+    from memo.cli import main
+    from memo.db import open_book
+
+    path = tmp_path / "p.db"
+    assert main(["privacy", "on", "--db", str(path), "--lang", "en"]) == 0
+    assert "Privacy mode on" in capsys.readouterr().out
+    book = open_book(path)
+    assert ops.get_setting(book, "privacy_default") is True
+    assert MemoApp(book).privacy is True
+    book.close()
+    assert main(["privacy", "off", "--db", str(path)]) == 0
+    book = open_book(path)
+    assert MemoApp(book).privacy is False
+    book.close()
