@@ -33,6 +33,7 @@ class MemoApp(App[None]):
         Binding("f3", "lookup", "app.lookup", id="lookup"),
         Binding("f4", "today", "app.today", id="today"),
         Binding("f6", "privacy", "app.privacy", id="privacy"),
+        Binding("f7", "import_file", "app.import", id="import", show=False),
         Binding("f8", "calendar", "app.calendar", id="calendar", show=False),
         Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True),
     ]
@@ -86,6 +87,7 @@ class MemoApp(App[None]):
         yield SystemCommand(t("app.privacy"), t("cmd.privacy"), self.action_privacy)
         yield SystemCommand(t("app.help"), t("cmd.help"), self.action_help)
         yield SystemCommand(t("app.calendar"), t("cmd.calendar"), self.action_calendar)
+        yield SystemCommand(t("app.import"), t("cmd.import"), self.action_import_file)
         yield from super().get_system_commands(screen)
 
     def action_jot(self, client_id: int | None = None) -> None:
@@ -134,6 +136,22 @@ class MemoApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_import_file(self) -> None:
+        """Ask for the file, then show the dry run before anything is written."""
+        from pathlib import Path
+
+        from memo.screens.form import Field, FormDialog
+        from memo.screens.import_ import ImportScreen
+
+        def check(values: dict) -> Path:
+            path = Path(values["path"].strip()).expanduser()
+            if not path.is_file():
+                raise ops.DomainError("import.cannot_read", str(path), "path")
+            return path
+
+        dialog = FormDialog(t("app.import"), [Field("path", t("import.ask_path"), placeholder="~/客户清单.xlsx")], check)
+        self.push_screen(dialog, lambda path: path is not None and self.push_screen(ImportScreen(path)))
 
     def action_calendar(self) -> None:
         from memo.screens.calendar import CalendarScreen

@@ -213,8 +213,16 @@ def restore(book: Book | Path | str, source: Path | str, now: dt.datetime | None
         try:
             if target.exists() and target.stat().st_size > 0:
                 kept = target.with_name(f"{target.stem}.replaced-{now:%Y%m%d-%H%M%S}.db")
-                _copy(target, kept)
-                _write_into(staged, target)
+                try:
+                    _copy(target, kept)
+                except sqlite3.DatabaseError:
+                    # The book itself is broken (the reason to restore): keep its bytes as they
+                    # are, then put the checked copy in its place.
+                    _set_aside(target, kept)
+                    os.replace(staged, target)
+                    os.chmod(target, 0o600)
+                else:
+                    _write_into(staged, target)
             else:
                 os.replace(staged, target)
                 os.chmod(target, 0o600)
@@ -224,6 +232,13 @@ def restore(book: Book | Path | str, source: Path | str, now: dt.datetime | None
     finally:
         for leftover in (staged, Path(f"{staged}-journal")):
             leftover.unlink(missing_ok=True)
+
+
+def _set_aside(target: Path, kept: Path) -> None:
+    os.replace(target, kept)
+    os.chmod(kept, 0o600)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)  # they belong to the broken file
 
 
 def _write_into(staged: Path, target: Path) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import sys
+from pathlib import Path
 from collections.abc import Sequence
 
 from memo import i18n
@@ -171,6 +172,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         "client": _client, "jot": _jot, "find": _find, "show": _show, "resolve": _close,
         "drop": _close, "today": _today_cmd, "privacy": _privacy, **_more_handlers(),
     }[args.command]
+    if args.command == "restore":
+        # The book being replaced may not open at all (corrupt, too new): hand over its path.
+        from memo.db import default_book_path
+
+        db = getattr(args, "db", None)
+        return handler(args, Path(db).expanduser() if db else default_book_path())
     book = _open(args)
     try:
         return handler(args, book)

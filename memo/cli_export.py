@@ -76,8 +76,8 @@ def _backup(args: argparse.Namespace, book) -> int:  # noqa: ANN001
 def _restore(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo.backup import restore
 
-    kept = restore(book, args.file)
-    data = {"restored": str(args.file), "book": str(book.path), "kept": str(kept) if kept else None}
+    kept = restore(book, args.file)  # `book` is the book's path here: it may not open
+    data = {"restored": str(args.file), "book": str(book), "kept": str(kept) if kept else None}
     return _emit(args, data, [t("backup.restored", file=str(args.file), kept=str(kept or "-"))])
 
 

@@ -212,3 +212,22 @@ def test_cli_restore_of_a_bad_file_is_one_line(tmp_path: Path, capsys: pytest.Ca
     assert code == 1 and out == ""
     assert len(err.strip().splitlines()) == 1 and str(bad) in err and "not a Lobby Memo book" in err
     assert db.read_bytes() == before
+
+
+def test_restore_replaces_a_book_that_no_longer_opens(tmp_path, capsys) -> None:
+    """A corrupt book is exactly when a restore is needed: the CLI must not try to open it first."""
+    from memo import ops
+    from memo.backup import make_backup
+    from memo.cli import main
+    from memo.db import open_book
+
+    path = tmp_path / "book.db"
+    book = open_book(path)
+    ops.add_client(book, "张三", ["13800138000"])
+    saved = make_backup(book)
+    book.close()
+    path.write_bytes(b"this is not a database any more" * 100)
+    assert main(["restore", str(saved), "--db", str(path), "--lang", "en"]) == 0
+    book = open_book(path)
+    assert [h.name for h in ops.find(book, "8000")] == ["张三"]
+    book.close()

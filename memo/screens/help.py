@@ -34,6 +34,7 @@ class HelpScreen(ModalScreen[None]):
         from memo.app import MemoApp
         from memo.screens.calendar import CalendarScreen
         from memo.screens.card import ClientCardScreen
+        from memo.screens.import_ import ImportScreen
         from memo.screens.lookup import LookupScreen
         from memo.screens.today import TodayScreen
 
@@ -43,6 +44,7 @@ class HelpScreen(ModalScreen[None]):
             ("app.lookup", LookupScreen.BINDINGS),
             ("card.title", ClientCardScreen.BINDINGS),
             ("calendar.name", CalendarScreen.BINDINGS),
+            ("app.import", ImportScreen.BINDINGS),
         ]
         lines: list[Content] = [Content(t("help.intro")), Content("")]
         for title, bindings in sections:

@@ -1,0 +1,78 @@
+"""The import screen: the dry run is shown first, nothing is written until the manager says so."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from memo import ops
+from memo.app import MemoApp
+from memo.screens.import_ import ImportScreen
+
+from .conftest import TODAY, settle
+
+SIZE = (120, 35)
+
+CSV = (
+    "客户姓名,手机号码,生日,客户等级,金额,起息日,存期,自动转存\n"
+    "张三,13800138000,1966-11-29,金卡,500000,2026-01-31,1年,否\n"
+    "李四,1.38001E+10,,普通,,,,\n"
+    "[bold]王五,13912345678,,白金,,,,\n"
+)
+
+
+def _file(tmp_path):  # noqa: ANN001, ANN202
+    path = tmp_path / "客户.csv"
+    path.write_text(CSV, encoding="gb18030")
+    return path
+
+
+async def test_preview_then_import(book, tmp_path) -> None:
+    path = _file(tmp_path)
+    async with MemoApp(book, today=TODAY, lang="en").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        pilot.app.screen.query_one("#f-path", Input).value = str(tmp_path / "missing.csv")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "missing.csv" in str(pilot.app.screen.query_one("#form-error", Static).render())
+        pilot.app.screen.query_one("#f-path", Input).value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ImportScreen)
+        summary = str(screen.query_one("#import-summary", Static).render())
+        assert "Preview" in summary and "2 created" in summary and "1 with errors" in summary
+        table = screen.query_one("#import-rows", DataTable)
+        first = [str(cell) for cell in table.get_row_at(0)]
+        assert first[0] == "3" and first[1] == "error" and "1.38001E+10" in first[4]
+        assert ops.count_clients(book) == 0  # the preview wrote nothing
+        await pilot.press("i")
+        await settle(pilot)
+        assert "Imported" in str(screen.query_one("#import-summary", Static).render())
+    assert ops.count_clients(book) == 2
+    assert [h.name for h in ops.find(book, "5678")] == ["[bold]王五"]
+
+
+def test_import_screen_snapshot_zh(snap_compare, book, tmp_path) -> None:
+    path = _file(tmp_path)
+
+    async def open_it(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        pilot.app.push_screen(ImportScreen(path))
+        await settle(pilot)
+
+    app = MemoApp(book, today=TODAY, lang="zh")
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_it)
+
+
+def test_import_screen_snapshot_en(snap_compare, book, tmp_path) -> None:
+    path = _file(tmp_path)
+
+    async def open_it(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        pilot.app.push_screen(ImportScreen(path))
+        await settle(pilot)
+
+    app = MemoApp(book, today=TODAY, lang="en")
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_it)
