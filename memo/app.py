@@ -95,6 +95,8 @@ class MemoApp(App[None]):
 
         if isinstance(self.screen, JotDialog):
             return
+        if client_id is None:
+            client_id = getattr(self.screen, "client_id", None)  # F2 on a card jots for that client
         self.push_screen(JotDialog(client_id=client_id), self._jotted)
 
     def restore_draft(self) -> None:
@@ -111,7 +113,7 @@ class MemoApp(App[None]):
         memo = result.memo
         if result.created_client:
             number = memo.phones[0] if memo.phones else ""
-            self.notify(t("jot.new_client", phone=phone(number, True) if self.privacy and number else number))
+            self.notify(t("jot.new_client", phone=phone(number, self.privacy) if number else number))
         elif memo.client_id is not None:
             self.notify(t("jot.saved", who=memo.client_name or t("card.stub")), markup=False)
         else:

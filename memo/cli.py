@@ -380,10 +380,13 @@ def _privacy(args: argparse.Namespace, book) -> int:  # noqa: ANN001
 
 def _today_cmd(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import ops
+    from memo.phones import format_phone
 
     page = ops.today(book, _today(args), limit=args.limit)
     lines = [t("today.summary", due=page.due_count, open=page.open_count)]
     for m in page.due:
         who = _name(m.client_name or "") if m.client_id else "-"
-        lines.append(f"{m.due}  {who}  {visible(m.text, one_line=True, limit=120)}  #{m.id}")
+        number = format_phone(m.phones[0]) if m.phones else ""
+        kind = f"{label('kind', m.kind)} " if m.kind == "callback" else ""
+        lines.append(f"{m.due}  {who}  {number}  {kind}{visible(m.text, one_line=True, limit=120)}  #{m.id}")
     return _emit(args, page, lines)

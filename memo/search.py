@@ -143,18 +143,16 @@ def find(conn: Connection, query: str, limit: int = 50, offset: int = 0) -> list
 
 # Fixed statements (ids as one JSON parameter) so SQLite reuses the prepared plan every
 # keystroke; the open-request count reads only the small partial index of open memos.
+# Two statements a page: every statement costs a keystroke ~0.15 ms before it reads a row.
 _HYDRATE_CLIENTS = (
-    "SELECT id, name, honorific, tier, do_not_call FROM client "
-    "WHERE id IN (SELECT value FROM json_each(:ids))"
+    "SELECT c.id, c.name, c.honorific, c.tier, c.do_not_call, "
+    "(SELECT count(*) FROM memo m INDEXED BY ix_memo_open_client WHERE m.client_id = c.id "
+    " AND m.status = 'open' AND m.deleted_at IS NULL AND m.kind != 'fact') "
+    "FROM client c WHERE c.id IN (SELECT value FROM json_each(:ids))"
 )
 _HYDRATE_PHONES = (
     "SELECT client_id, number, label FROM phone INDEXED BY ix_phone_client "
     "WHERE client_id IN (SELECT value FROM json_each(:ids)) ORDER BY id"
-)
-_HYDRATE_OPEN = (
-    "SELECT client_id, count(*) FROM memo INDEXED BY ix_memo_open_client "
-    "WHERE client_id IN (SELECT value FROM json_each(:ids)) AND status = 'open' "
-    "AND kind != 'fact' AND deleted_at IS NULL GROUP BY client_id"
 )
 
 
@@ -166,15 +164,14 @@ def _hydrate(db: sqlite3.Connection, page: list[tuple[int, str, str | None]]) ->
     phones: dict[int, list[tuple[str, str]]] = {}
     for client_id, number, label in db.execute(_HYDRATE_PHONES, {"ids": ids}):
         phones.setdefault(client_id, []).append((number, label))
-    open_counts = dict(db.execute(_HYDRATE_OPEN, {"ids": ids}).fetchall())
     hits = []
     for client_id, matched, number in page:
-        _, name, honorific, tier, do_not_call = clients[client_id]
+        _, name, honorific, tier, do_not_call, open_requests = clients[client_id]
         numbers = phones.get(client_id, [])
         hits.append(Hit(
             id=client_id, name=name, honorific=honorific, tier=tier,
             phones=[n for n, _ in numbers], labels=[lb for _, lb in numbers],
             matched=matched, matched_phone=number, do_not_call=bool(do_not_call),
-            open_requests=open_counts.get(client_id, 0),
+            open_requests=open_requests,
         ))
     return hits

@@ -416,3 +416,19 @@ async def test_card_key_date_and_lunar_birthday(sample) -> None:
         await settle(pilot)
         dates = options(card.query_one("#dates", OptionList))
         assert dates[0].startswith("饭店开业") and "2026-12-05" in dates[0] and "in 6 days" in dates[0]
+
+
+async def test_f2_on_a_card_jots_for_that_client(sample) -> None:
+    book, ids = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.open_client(ids["li"])
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, JotDialog) and dialog.client_id == ids["li"]
+        assert dialog.query_one("#who", Input).value == "李四"
+        await pilot.press(*"safe box", "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ClientCardScreen), "saved")
+    assert "safe box" in [m.text for m in ops.show(book, ids["li"]).open_memos]

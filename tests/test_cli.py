@@ -284,7 +284,8 @@ def test_today(run: Run, family: dict[str, int]) -> None:
     assert page["due"][0]["client_name"] == "张三"
     code, out, _ = run("today", "--date", "2026-03-02", "--lang", "en")
     assert out.splitlines()[0] == "2 due · 3 open in all"
-    assert "2026-03-01  张三  逾期的" in out
+    assert "2026-03-01  张三  138 0013 8000  逾期的" in out
+    assert "callback 今天的" in out  # a callback says so on the printed list
 
 
 # --- MEMO_DB ------------------------------------------------------------------------------------------------------------

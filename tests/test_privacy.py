@@ -221,3 +221,23 @@ def test_a_new_book_is_owner_only_even_with_a_lax_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
 
+
+
+async def test_card_texts_mask_numbers_written_inside_them(book) -> None:
+    from memo import ops
+    from memo.app import MemoApp
+
+    from .conftest import TODAY, settle
+
+    client = ops.add_client(book, "张三", ["13800138000"])
+    ops.jot(book, "儿子的电话 13912345678，下午回电", client.id, due=TODAY)
+    ops.edit_client(book, client.id, profile="单位电话 0371-65123456")
+    app = MemoApp(book, today=TODAY, lang="zh")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.privacy = True
+        app.open_client(client.id)
+        await settle(pilot)
+        screen = app.export_screenshot()
+        assert "13912345678" not in screen and "139****5678" in screen
+        assert "65123456" not in screen

@@ -125,7 +125,7 @@ class ClientCardScreen(Screen):
         if card.call_hours:
             rows.append(("card.field.call_hours", user_text(card.call_hours)))
         if card.profile:
-            rows.append(("card.field.profile", user_text(card.profile, one_line=False)))
+            rows.append(("card.field.profile", user_text(card.profile, one_line=False, privacy=self.app.privacy)))
         if card.is_stub:
             rows.insert(0, ("card.field.name", Content(t("card.stub_hint")).stylize("$text-warning")))
         lines = [Content.assemble((t(key) + ": ", "$text-muted"), value) for key, value in rows]
@@ -136,7 +136,7 @@ class ClientCardScreen(Screen):
         keep = widget.highlighted
         widget.clear_options()
         for memo in card.open_memos:
-            parts = [user_text(memo.text, limit=300)]
+            parts = [user_text(memo.text, limit=300, privacy=self.app.privacy)]
             if memo.due:
                 late = memo.due < self.app.today()
                 parts.append(Content("  " + t("card.due", date=memo.due.isoformat()))
@@ -182,10 +182,10 @@ class ClientCardScreen(Screen):
                 # A fact has no status worth showing; a request or callback has.
                 tag = label("kind", m.kind) if m.kind == "fact" else f"{label('kind', m.kind)}/{label('status', m.status)}"
                 tag = Content(tag + "  ")
-                body = user_text(m.text, limit=300)
+                body = user_text(m.text, limit=300, privacy=self.app.privacy)
                 if m.resolution:
                     key = "card.resolved_with" if m.status == "done" else "card.dropped_with"
-                    body = body + Content("  " + t(key, text="")) + user_text(m.resolution, limit=200)
+                    body = body + Content("  " + t(key, text="")) + user_text(m.resolution, limit=200, privacy=self.app.privacy)
                 if m.status != "open":
                     body = body.stylize("$text-muted")
                 line = Content("").join([stamp, tag, body])
@@ -195,7 +195,7 @@ class ClientCardScreen(Screen):
                     stamp,
                     Content(t("card.contact_line", channel=label("channel", c.channel),
                               outcome=label("outcome", c.outcome)) + "  "),
-                    user_text(c.note, limit=300),
+                    user_text(c.note, limit=300, privacy=self.app.privacy),
                 ])
             widget.add_option(Option(line))
         if not card.timeline:

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from memo import ops
 from memo.i18n import t
 from memo.text import visible
-from memo.widgets.render import translate_bindings
+from memo.widgets.render import phone, translate_bindings
 
 
 class CloseMemoDialog(ModalScreen[str | None]):
@@ -35,6 +35,10 @@ class CloseMemoDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog", id="close-dialog"):
             yield Static(Content(t(title_key, text=visible(self.memo.text, one_line=True, limit=60))),
                          classes="dialog-title")
+            if self.memo.client_id is not None:
+                who = visible(self.memo.client_name or t("card.stub"), one_line=True)
+                numbers = " · ".join(phone(n, self.app.privacy) for n in self.memo.phones[:2])
+                yield Static(Content(f"{who}  {numbers}"), classes="hint")
             yield Label(t(prompt_key))
             yield Input(id="close-note")
             with Horizontal(classes="buttons"):

@@ -14,9 +14,10 @@ from memo.phones import format_phone, mask_phone
 from memo.text import visible
 
 
-def user_text(value: str, *, limit: int | None = None, one_line: bool = True) -> Content:
-    """Text someone typed, shown literally: `[bold]` stays `[bold]`, ESC shows as ␛."""
-    return Content(visible(value, one_line=one_line, limit=limit))
+def user_text(value: str, *, limit: int | None = None, one_line: bool = True, privacy: bool = False) -> Content:
+    """Text someone typed, shown literally: `[bold]` stays `[bold]`, ESC shows as ␛; in privacy
+    mode the phone numbers written inside it are masked too."""
+    return Content(visible(mask_numbers(value, privacy), one_line=one_line, limit=limit))
 
 
 def client_name(name: str) -> Content:
