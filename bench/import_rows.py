@@ -16,10 +16,7 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import platform
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile

@@ -15,10 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import random
-import sqlite3
 import statistics
 import sys
 import time

@@ -24,21 +24,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from memo.db import open_book  # noqa: E402
-from memo.demo import load_source  # noqa: E402
+from memo.demo import load_source, weighted  # noqa: E402
 from memo.models import Client, Memo, Phone  # noqa: E402
 from memo.names import name_keys  # noqa: E402
 
 BATCH = 50_000
 TIERS = (("regular", 70), ("gold", 18), ("platinum", 8), ("diamond", 3), ("private", 1))
-
-
-def _cum(pairs):  # noqa: ANN001, ANN202
-    values, cum, total = [], [], 0
-    for value, weight in pairs:
-        total += weight
-        values.append(value)
-        cum.append(total)
-    return values, cum
 
 
 class _Numbers:
@@ -77,8 +68,8 @@ def make_book(path: Path | str, clients: int = 100_000, seed: int = 1, today: dt
     today = today or dt.date.today()
     rng = random.Random(seed)
     src = load_source()
-    surnames = _cum(src["surnames"])
-    tiers = _cum(TIERS)
+    surnames = weighted(src["surnames"])
+    tiers = weighted(TIERS)
     given = {"mr": src["given_male"], "ms": src["given_female"]}
     requests, callbacks, facts = src["requests"], src["callbacks"], src["facts"]
     done_notes, drop_notes = src["done_notes"], src["drop_notes"]

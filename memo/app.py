@@ -100,9 +100,10 @@ class MemoApp(App[None]):
         self.push_screen(JotDialog(client_id=client_id), self._jotted)
 
     def restore_draft(self) -> None:
-        from memo.screens.jot import DRAFT_KEY, JotDialog
+        from memo.drafts import load_draft
+        from memo.screens.jot import JotDialog
 
-        draft = ops.get_setting(self.book, DRAFT_KEY)
+        draft = load_draft(self.book)
         if draft:
             self.notify(t("app.draft_restored"))
             self.push_screen(JotDialog(draft=draft), self._jotted)

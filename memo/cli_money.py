@@ -164,7 +164,8 @@ def _yuan(fen: int) -> str:
     return f"{sign}{yuan}.{cents:02d}"
 
 
-def _deposit_json(view) -> dict:  # noqa: ANN001
+def _amount_json(view) -> dict:  # noqa: ANN001
+    """A deposit or holding as JSON, with its amount also as exact yuan."""
     from memo.money import to_plain
 
     data = to_plain(view)
@@ -191,14 +192,6 @@ def _deposit_line(v) -> str:  # noqa: ANN001
     if v.note:
         line += f"  {visible(v.note, one_line=True, limit=80)}"
     return line
-
-
-def _holding_json(view) -> dict:  # noqa: ANN001
-    from memo.money import to_plain
-
-    data = to_plain(view)
-    data["amount"] = _yuan(view.amount_fen)
-    return data
 
 
 def _holding_line(v) -> str:  # noqa: ANN001
@@ -238,7 +231,7 @@ def _deposit(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     command = args.deposit_command
     if command == "list":
         views = money.list_deposits(book, ops.resolve_client(book, args.client), today)
-        return _emit(args, [_deposit_json(v) for v in views], [_deposit_line(v) for v in views] or [t("cli.no_results")])
+        return _emit(args, [_amount_json(v) for v in views], [_deposit_line(v) for v in views] or [t("cli.no_results")])
     if command == "add":
         view = money.add_deposit(
             book, ops.resolve_client(book, args.client), args.amount, args.start or today, term=args.term,
@@ -250,12 +243,12 @@ def _deposit(args: argparse.Namespace, book) -> int:  # noqa: ANN001
         view = money.edit_deposit(book, args.deposit_id, today=today, **raw)
     else:  # close
         view = money.close_deposit(book, args.deposit_id, args.close_as, on=today, today=today)
-        return _emit(args, _deposit_json(view),
+        return _emit(args, _amount_json(view),
                      [t("cli.deposit_closed", id=view.id, status=label("deposit_status", view.status))])
     saved = t("cli.deposit_saved", id=view.id, amount=money.format_amount(view.amount_fen, symbol=True,
                                                                          currency=view.currency),
               date=view.next_maturity.isoformat())
-    return _emit(args, _deposit_json(view), [saved, _deposit_line(view)])
+    return _emit(args, _amount_json(view), [saved, _deposit_line(view)])
 
 
 def _holding(args: argparse.Namespace, book) -> int:  # noqa: ANN001
@@ -264,7 +257,7 @@ def _holding(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     command = args.holding_command
     if command == "list":
         views = money.list_holdings(book, ops.resolve_client(book, args.client))
-        return _emit(args, [_holding_json(v) for v in views], [_holding_line(v) for v in views] or [t("cli.no_results")])
+        return _emit(args, [_amount_json(v) for v in views], [_holding_line(v) for v in views] or [t("cli.no_results")])
     if command == "add":
         view = money.add_holding(
             book, ops.resolve_client(book, args.client), args.product, args.amount, args.price,
@@ -278,7 +271,7 @@ def _holding(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     else:  # sell
         view = money.sell_holding(book, args.holding_id, args.price, _today(args))
         head = t("cli.holding_sold", id=view.id)
-    return _emit(args, _holding_json(view), [head, _holding_line(view)])
+    return _emit(args, _amount_json(view), [head, _holding_line(view)])
 
 
 def _keydate(args: argparse.Namespace, book) -> int:  # noqa: ANN001

@@ -98,10 +98,6 @@ class Book:
             with session.begin():
                 yield session
 
-    def data_version(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
-
     def close(self) -> None:
         self.engine.dispose()
 

@@ -141,7 +141,8 @@ def make_demo_book(path: Path | str | None, today: dt.date, clients: int = 300, 
     return path
 
 
-def _weighted(pairs) -> tuple[list, list[int]]:  # noqa: ANN001
+def weighted(pairs) -> tuple[list, list[int]]:  # noqa: ANN001
+    """(values, cumulative weights) for random.choices(values, cum_weights=...)."""
     values, cum, total = [], [], 0
     for value, weight in pairs:
         total += weight
@@ -157,11 +158,11 @@ class _Generator:
         self.today = today
         self.now = dt.datetime.combine(today, dt.time(8, 30))
         self.clients = clients
-        self.surnames = _weighted(self.src["surnames"])
-        self.tags = _weighted(self.src["tags"])
-        self.tiers = _weighted(_TIER_WEIGHTS.items())
-        self.terms = _weighted(_TERM_WEIGHTS.items())
-        self.landlines = _weighted((ll, ll["weight"]) for ll in self.src["landlines"])
+        self.surnames = weighted(self.src["surnames"])
+        self.tags = weighted(self.src["tags"])
+        self.tiers = weighted(_TIER_WEIGHTS.items())
+        self.terms = weighted(_TERM_WEIGHTS.items())
+        self.landlines = weighted((ll, ll["weight"]) for ll in self.src["landlines"])
         self.labels = self.src["phone_labels"]
         self.numbers: set[str] = set()
         # Every other row, as complete column dicts per model: a few thousand model objects

@@ -33,7 +33,6 @@ __all__ = ["FORMATS", "TABLES", "ExportResult", "export_book", "export_ics", "im
 FORMAT_TAG = "lobby-memo-export"
 FORMAT_VERSION = 1
 FORMATS = ("csv", "json", "xlsx")
-DRAFT_KEY = "jot_draft"  # memo.screens.jot.DRAFT_KEY (not imported: that module needs textual)
 MANIFEST = "manifest.json"
 JSON_NAME = "lobby-memo.json"
 XLSX_NAME = "lobby-memo.xlsx"
@@ -98,8 +97,6 @@ def read_tables(book: Book) -> dict[str, tuple[list[str], list[tuple]]]:
             table = _table(name)
             cols = [c.name for c in table.columns]
             sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(table.name)}"
-            if name == "settings":
-                sql += f" WHERE key != '{DRAFT_KEY}'"
             rows = [tuple(r) for r in conn.exec_driver_sql(f"{sql} ORDER BY {_order(name)}").all()]
             out[name] = (cols, rows)
     return out

@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
 from memo.db import Book

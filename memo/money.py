@@ -407,12 +407,17 @@ def add_deposit(
     return get_deposit(book, dep_id, today)
 
 
+def _owned(session, model, row_id: int, code: str):  # noqa: ANN001, ANN202
+    """A deposit, holding or key date by id, whose client is not deleted; else `code`."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise DomainError(code, row_id, "id")
+    _live_client(session, row.client_id)
+    return row
+
+
 def _deposit_row(session, deposit_id: int) -> Deposit:  # noqa: ANN001
-    dep = session.get(Deposit, deposit_id)
-    if dep is None:
-        raise DomainError("deposit.not_found", deposit_id, "id")
-    _live_client(session, dep.client_id)
-    return dep
+    return _owned(session, Deposit, deposit_id, "deposit.not_found")
 
 
 def get_deposit(book: Book, deposit_id: int, today: dt.date | None = None) -> DepositView:
@@ -613,11 +618,7 @@ def add_holding(
 
 
 def _holding_row(session, holding_id: int) -> Holding:  # noqa: ANN001
-    holding = session.get(Holding, holding_id)
-    if holding is None:
-        raise DomainError("holding.not_found", holding_id, "id")
-    _live_client(session, holding.client_id)
-    return holding
+    return _owned(session, Holding, holding_id, "holding.not_found")
 
 
 def get_holding(book: Book, holding_id: int) -> HoldingView:
@@ -828,11 +829,7 @@ def add_keydate(book: Book, client_id: int, label: str, when: Any, today: dt.dat
 
 
 def _keydate_row(session, keydate_id: int) -> KeyDate:  # noqa: ANN001
-    row = session.get(KeyDate, keydate_id)
-    if row is None:
-        raise DomainError("keydate.not_found", keydate_id, "id")
-    _live_client(session, row.client_id)
-    return row
+    return _owned(session, KeyDate, keydate_id, "keydate.not_found")
 
 
 def get_keydate(book: Book, keydate_id: int) -> KeyDateView:

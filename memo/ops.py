@@ -19,7 +19,7 @@ from sqlmodel import select
 from memo import search
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
 from memo.db import Book
-from memo.models import HONORIFICS, MEMO_KINDS, RISKS, TIERS, Client, ClientTag, Contact, Memo, Phone, Setting
+from memo.models import MEMO_KINDS, RISKS, TIERS, Client, ClientTag, Contact, Memo, Phone, Setting
 from memo.names import name_keys
 from memo.phones import PhoneError, normalize_phone
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from memo import ops
+from memo import i18n, ops
 from memo.db import Book, open_book
 from memo.models import Contact
 
@@ -40,6 +41,18 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect_ex = _guard_connect(socket.socket.connect_ex)
     socket.create_connection = _refuse
     socket.getaddrinfo = _refuse
+
+
+@pytest.fixture(autouse=True)
+def _keep_language():
+    """The CLI and the app set the process's language; each test gets the one it started with."""
+    lang = i18n.get_lang()
+    yield
+    i18n.set_lang(lang)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from memo.app import MemoApp
 from memo.db import open_book
 from memo.screens.card import ClientCardScreen
 from memo.screens.help import HelpScreen
-from memo.screens.jot import DRAFT_KEY, JotDialog
+from memo.drafts import draft_path, load_draft
+from memo.screens.jot import JotDialog
 from memo.screens.lookup import LookupScreen
 from memo.screens.today import TodayScreen
 
@@ -77,7 +78,7 @@ async def test_jot_from_today_with_a_new_phone_makes_a_stub_client(sample) -> No
     card = ops.show(book, hits[0].id)
     assert card.is_stub
     assert [(m.text, m.due.isoformat()) for m in card.open_memos] == [("wants USD cash", "2026-11-30")]
-    assert ops.get_setting(book, DRAFT_KEY) is None
+    assert load_draft(book) is None
 
 
 async def test_find_by_last_four_open_card_and_resolve(sample) -> None:
@@ -197,7 +198,7 @@ async def test_a_draft_survives_the_app_being_killed(tmp_path) -> None:
         await pilot.press("f2", *"13800138000")
         await settle(pilot)
         await pilot.press("enter", *"wants a safe deposit box")
-        await wait_until(pilot, lambda: (ops.get_setting(book, DRAFT_KEY) or {}).get("what")
+        await wait_until(pilot, lambda: (load_draft(book) or {}).get("what")
                          == "wants a safe deposit box", "draft written")
         # No save, no cancel: the process just goes away.
     book.close()
@@ -211,7 +212,7 @@ async def test_a_draft_survives_the_app_being_killed(tmp_path) -> None:
         await wait_until(pilot, lambda: not isinstance(pilot.app.screen, JotDialog), "saved")
     card = ops.show(book, ops.resolve_client(book, "张三"))
     assert "wants a safe deposit box" in [m.text for m in card.open_memos]
-    assert ops.get_setting(book, DRAFT_KEY) is None
+    assert load_draft(book) is None
     book.close()
 
 
@@ -220,11 +221,11 @@ async def test_cancel_forgets_the_draft(sample) -> None:
     async with make_app(book).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f2", "tab", *"half a thought")
-        await wait_until(pilot, lambda: ops.get_setting(book, DRAFT_KEY) is not None, "draft written")
+        await wait_until(pilot, lambda: load_draft(book) is not None, "draft written")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(pilot.app.screen, TodayScreen)
-    assert ops.get_setting(book, DRAFT_KEY) is None
+    assert load_draft(book) is None
 
 
 async def test_edit_profile_in_place(sample) -> None:
@@ -259,8 +260,8 @@ async def test_add_phone_from_the_card(sample) -> None:
         await settle(pilot)
         await pilot.press("p", *"12345", "enter")
         await settle(pilot)
-        assert "not a phone number" in plain(pilot.app.screen.query_one("#phone-error", Static))
-        pilot.app.screen.query_one("#phone-number", Input).value = "0371-6512 3456"
+        assert "not a phone number" in plain(pilot.app.screen.query_one("#form-error", Static))
+        pilot.app.screen.query_one("#f-phone", Input).value = "0371-6512 3456"
         await pilot.press("tab", *"office", "enter")
         await settle(pilot)
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ClientCardScreen), "dialog closed")
@@ -432,3 +433,24 @@ async def test_f2_on_a_card_jots_for_that_client(sample) -> None:
         await pilot.press(*"safe box", "enter")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ClientCardScreen), "saved")
     assert "safe box" in [m.text for m in ops.show(book, ids["li"]).open_memos]
+
+
+async def test_typing_a_draft_writes_no_row_and_reloads_nothing(sample) -> None:
+    """The draft lives in an owner-only file beside the book, not in the book."""
+    book, _ = sample
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        loads = []
+        today = pilot.app.screen_stack[1]
+        original = today.reload
+        today.reload = lambda: (loads.append(1), original())
+        await pilot.press("f2", "tab", *"half a thought")
+        await wait_until(pilot, lambda: load_draft(book) is not None, "draft written")
+        assert oct(draft_path(book).stat().st_mode & 0o777) == "0o600"
+        assert ops.get_setting(book, "jot_draft") is None
+        pilot.app._check_book()  # the watcher's look at the book: it sees no change to reload for
+        await settle(pilot)
+        assert loads == []
+        await pilot.press("escape")
+        await settle(pilot)
+    assert not draft_path(book).exists()

@@ -5,28 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import stat
 from pathlib import Path
 
 import pytest
 
-from memo import backup, cli, i18n, ops
+from memo import backup, cli, ops
 from memo.db import SCHEMA_VERSION, Book, BookError, open_book
 
-from .conftest import fill_sample
+from .conftest import mode as _mode, fill_sample
 
 DAY = dt.date(2026, 11, 29)
-
-
-@pytest.fixture(autouse=True)
-def _keep_language():
-    lang = i18n.get_lang()
-    yield
-    i18n.set_lang(lang)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def _names(book: Book) -> list[str]:

@@ -14,18 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from memo import cli, i18n, ops
+from memo import cli, ops
 from memo.db import open_book
 from memo.models import Contact
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-@pytest.fixture(autouse=True)
-def _keep_language():
-    lang = i18n.get_lang()
-    yield
-    i18n.set_lang(lang)
 
 
 @pytest.fixture

@@ -10,16 +10,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from memo import cli, i18n
+from memo import cli
 from memo.db import open_book
 from memo.models import Deposit, Holding, KeyDate
-
-
-@pytest.fixture(autouse=True)
-def _keep_language():
-    lang = i18n.get_lang()
-    yield
-    i18n.set_lang(lang)
 
 
 class Run:

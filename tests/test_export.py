@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import stat
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,10 @@ from memo import cli, export, i18n, money, ops
 from memo.db import Book, open_book
 from memo.models import Campaign, Contact, Invitation
 
-from .conftest import at
+from .conftest import mode as _mode, at
 
 HOSTILE = "[bold red]x[/] \x1b[31m\x1b]0;title\x07 \u202e\u200f 😀 a,b;c\\d\r\ne\"f'"
 NOW = dt.datetime(2026, 11, 29, 10, 0)
-
-
-@pytest.fixture(autouse=True)
-def _keep_language():
-    lang = i18n.get_lang()
-    yield
-    i18n.set_lang(lang)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def build_rich_book(book: Book) -> dict[str, int]:
@@ -76,7 +64,6 @@ def build_rich_book(book: Book) -> dict[str, int]:
                             campaign_id=camp.id, created_at=at(7, 14)))
         session.add(Invitation(campaign_id=camp.id, client_id=b.id, status="accepted", note="带家人",
                                updated_at=at(7)))
-    ops.put_setting(book, "jot_draft", {"text": "half typed"})
     ops.put_setting(book, "privacy_default", True)
     return ids
 
@@ -104,7 +91,7 @@ def test_export_makes_a_private_dated_folder(rich: Book, tmp_path: Path, fmt: st
     assert files and all(_mode(f) == 0o600 for f in files)
     assert set(result.counts) == set(export.TABLES)
     assert result.counts["clients"] == 4 and result.counts["holding_prices"] == 3
-    assert result.counts["settings"] == 1  # the jot draft is not exported
+    assert result.counts["settings"] == 1
     if fmt == "csv":
         assert {f.name for f in files} == {f"{n}.csv" for n in export.TABLES} | {"manifest.json"}
         raw = (result.path / "clients.csv").read_bytes()

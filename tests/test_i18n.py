@@ -17,13 +17,6 @@ KEY = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+"
 STRING = r"""(?:"[^"]*"|'[^']*')"""
 
 
-@pytest.fixture(autouse=True)
-def _keep_language():
-    lang = i18n.get_lang()
-    yield
-    i18n.set_lang(lang)
-
-
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 

@@ -21,11 +21,8 @@ TODAY = dt.date(2026, 11, 29)
 
 
 @pytest.fixture(autouse=True)
-def _keep_language():
-    lang = i18n.get_lang()
-    i18n.set_lang("en")
-    yield
-    i18n.set_lang(lang)
+def _english():
+    i18n.set_lang("en")  # conftest puts the language back after each test
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from memo import ops
@@ -54,7 +55,8 @@ async def test_preview_then_import(book, tmp_path) -> None:
     assert [h.name for h in ops.find(book, "5678")] == ["[bold]王五"]
 
 
-def test_import_screen_snapshot_zh(snap_compare, book, tmp_path) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_import_screen_snapshot(snap_compare, book, tmp_path, lang: str) -> None:
     path = _file(tmp_path)
 
     async def open_it(pilot) -> None:  # noqa: ANN001
@@ -62,17 +64,4 @@ def test_import_screen_snapshot_zh(snap_compare, book, tmp_path) -> None:
         pilot.app.push_screen(ImportScreen(path))
         await settle(pilot)
 
-    app = MemoApp(book, today=TODAY, lang="zh")
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_it)
-
-
-def test_import_screen_snapshot_en(snap_compare, book, tmp_path) -> None:
-    path = _file(tmp_path)
-
-    async def open_it(pilot) -> None:  # noqa: ANN001
-        await settle(pilot)
-        pilot.app.push_screen(ImportScreen(path))
-        await settle(pilot)
-
-    app = MemoApp(book, today=TODAY, lang="en")
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_it)
+    assert snap_compare(MemoApp(book, today=TODAY, lang=lang), terminal_size=SIZE, run_before=open_it)

@@ -43,7 +43,7 @@ ROWS = {
     "contact": ("INSERT INTO contact VALUES (1, 1, '2020-02-03 14:00:00.000000', 'phone', 'maturity', 'reached', "
                 "'约下周', '', '大额存单', 5000000, '2020-02-10', 1, '2020-02-03 14:00:00.000000')"),
     "invitation": "INSERT INTO invitation VALUES (1, 1, 2, 'phone', 'accepted', '', '2020-04-30 09:00:00.000000')",
-    "setting": "INSERT INTO setting VALUES ('privacy_default', 'true'), ('jot_draft', '\"half\"')",
+    "setting": "INSERT INTO setting VALUES ('privacy_default', 'true'), ('holiday_overrides', '{}')",
 }
 
 
@@ -134,7 +134,7 @@ def test_a_first_version_book_migrates_with_every_row_kept(tmp_path: Path, monke
     assert _all_rows(made) == before  # the backup is the book as it was before the migration
     assert sqlite3.connect(made).execute("PRAGMA user_version").fetchone() == (0,)
     assert _all_rows(path) == before  # every row kept
-    assert exported["settings"][1] == [("privacy_default", "true")]  # the models read them back
+    assert exported["settings"][1] == [("holiday_overrides", "{}"), ("privacy_default", "true")]  # read back
 
     fresh = tmp_path / "fresh.db"
     open_book(fresh).close()  # metadata.create_all

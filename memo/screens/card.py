@@ -242,9 +242,7 @@ class ClientCardScreen(Screen):
         return True
 
     def action_add_phone(self) -> None:
-        from memo.screens.add_phone import AddPhoneDialog
-
-        self.app.push_screen(AddPhoneDialog(self.client_id), lambda ok: ok and self.app.book_changed())
+        self._form(forms.add_phone(self.app.book, self.client_id))
 
     def action_close_memo(self, status: str) -> None:
         from memo.screens.close_memo import close_memo

@@ -53,7 +53,7 @@ class FormDialog(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form-dialog"):
-            yield Static(self.form_title, classes="dialog-title", markup=False)
+            yield Static(Content(visible(self.form_title, one_line=True)), classes="dialog-title")  # may hold a product name
             if self.subtitle is not None:
                 yield Static(self.subtitle, classes="hint")
             for f in self.fields:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
-from memo import money
+from memo import money, ops
 from memo.db import Book
 from memo.i18n import label, t
 from memo.models import DEPOSIT_KINDS, HOLDING_KINDS
@@ -88,6 +87,14 @@ def price_holding(book: Book, holding: money.HoldingView, today: dt.date) -> For
     return FormDialog(f"{t('card.price')}: {holding.product}", fields, save)
 
 
+def add_phone(book: Book, client_id: int) -> FormDialog:
+    def save(v: dict) -> object:
+        return ops.add_phone(book, client_id, v["phone"], v["label"])
+
+    fields = [Field("phone", t("phone.number"), placeholder="13800138000"), Field("label", t("phone.label"))]
+    return FormDialog(t("phone.add_title"), fields, save)
+
+
 def add_keydate(book: Book, client_id: int, today: dt.date) -> FormDialog:
     def save(v: dict) -> money.KeyDateView:
         return money.add_keydate(book, client_id, v["label"], v["when"], today=today)
@@ -104,5 +111,3 @@ def edit_keydate(book: Book, keydate: money.KeyDateView, today: dt.date) -> Form
     return FormDialog(t("card.edit_item"), fields, save)
 
 
-__all__ = ["add_deposit", "edit_deposit", "close_deposit", "add_holding", "price_holding", "add_keydate",
-           "edit_keydate", "partial"]

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from memo import ops
 from memo.i18n import label, t
+from memo.drafts import save_draft
 from memo.models import MEMO_KINDS
 from memo.phones import PhoneError, normalize_phone
 from memo.text import visible
@@ -24,7 +25,6 @@ from memo.when import WhenError, parse_when
 from memo.widgets.hits import hit_prompt
 from memo.widgets.render import translate_bindings, weekday
 
-DRAFT_KEY = "jot_draft"
 DRAFT_DELAY = 0.4  # seconds of quiet before the draft is written
 SUGGESTIONS = 6
 
@@ -228,13 +228,13 @@ class JotDialog(ModalScreen[ops.JotResult | None]):
     def _store_draft(self, values: dict | None) -> None:
         with self._draft_lock:
             if not self._finished:
-                ops.put_setting(self.app.book, DRAFT_KEY, values)
+                save_draft(self.app.book, values)
 
     def _forget_draft(self) -> None:
         """Called in a worker thread once the dialog is done with, saved or cancelled."""
         with self._draft_lock:
             self._finished = True
-            ops.put_setting(self.app.book, DRAFT_KEY, None)
+            save_draft(self.app.book, None)
 
     # --- save and cancel --------------------------------------------------------------------------
 
