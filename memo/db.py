@@ -19,8 +19,8 @@ from sqlmodel import Session, SQLModel
 
 from memo import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
-SCHEMA_VERSION = 1  # PRAGMA user_version; bump with each alembic revision
-ALEMBIC_HEAD = "0001"
+SCHEMA_VERSION = 2  # PRAGMA user_version; bump with each alembic revision
+ALEMBIC_HEAD = "0002"
 BUSY_TIMEOUT_MS = 5000
 APP_NAME = "lobby-memo"
 
@@ -97,6 +97,13 @@ class Book:
         with Session(bind, expire_on_commit=False) as session:
             with session.begin():
                 yield session
+
+    @contextmanager
+    def raw(self) -> Iterator[sqlite3.Connection]:
+        """The driver's sqlite3 connection inside one read transaction (one snapshot), for hot
+        paths where SQLAlchemy's per-statement cost would show."""
+        with self.read() as session:
+            yield session.connection().connection.driver_connection
 
     def close(self) -> None:
         self.engine.dispose()

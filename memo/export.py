@@ -51,13 +51,16 @@ TABLES: dict[str, type[SQLModel]] = {
     "campaigns": models.Campaign,
     "contacts": models.Contact,
     "invitations": models.Invitation,
+    "snoozes": models.Snooze,
+    "dismissals": models.Dismissal,
     "settings": models.Setting,
 }
 AMOUNT_COLUMNS = {"deposits": ("amount_fen",), "holdings": ("amount_fen",), "contacts": ("sold_fen",),
                   "campaigns": ("cost_fen",)}
 # free text where a typed phone number is masked too (a privacy export shows no full number)
 TEXT_COLUMNS = {"clients": ("profile",), "memos": ("text", "resolution"), "deposits": ("note",),
-                "contacts": ("note", "new_info", "opportunity"), "invitations": ("note",), "phones": ("label",)}
+                "contacts": ("note", "new_info", "opportunity"), "invitations": ("note",), "phones": ("label",),
+                "snoozes": ("note",), "dismissals": ("note",)}
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 

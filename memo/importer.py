@@ -37,6 +37,7 @@ from memo.i18n import t
 from memo.models import Client, Deposit, Phone
 from memo.money import (
     maturity_for, parse_amount, parse_currency, parse_date, parse_deposit_kind, parse_rate, parse_term,
+    roll_keys,
 )
 from memo.names import name_keys
 from memo.ops import NAME_KEY_CHARS, DomainError, parse_tier
@@ -614,13 +615,14 @@ class _Planner:
                     **d, "start": start.isoformat(), "maturity": maturity.isoformat(),
                     "maturity_given": int(given is not None), "rollover": int(d["rollover"]), "kind": kind,
                     "status": "active", "closed_on": None, "created_at": self.stamp, "updated_at": self.stamp,
+                    **_roll(start, term, maturity),
                 })
                 self.deposits[key] = d
                 created = True
             else:
                 changes = {}
                 if given is not None and (old["maturity"] != given or not old["maturity_given"]):
-                    changes.update(maturity=given, maturity_given=True)
+                    changes.update(maturity=given, maturity_given=True, **_roll(start, term, given))
                 for k in ("rate", "currency", "note"):
                     if k in v or (k == "note" and "product" in v):
                         if old[k] != d[k]:
@@ -637,6 +639,10 @@ class _Planner:
                                    if (r["client_id"], r["start"], r["amount_fen"], r["term_months"]) == key)
                         row.update({k: _sql_value(k, x) for k, x in changes.items()})
         return "create" if created else "update" if updated else "unchanged"
+
+
+def _roll(start: dt.date, term: int | None, maturity: dt.date) -> dict[str, int | None]:
+    return dict(zip(("roll_term", "roll_phase", "roll_day"), roll_keys(start, term, maturity)))
 
 
 def _plan(conn, path: Path, today: dt.date, now: dt.datetime) -> _Plan:  # noqa: ANN001

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 TIERS = ("regular", "gold", "platinum", "diamond", "private")  # 普通 金卡 白金 钻石 私行
@@ -29,6 +29,10 @@ OUTCOMES = ("reached", "no_answer", "callback", "declined")
 CAMPAIGN_METHODS = ("visit", "salon", "phone", "sms", "launch", "other")
 FREQUENCIES = ("once", "weekly", "monthly")
 INVITATION_STATUSES = ("to_invite", "invited", "accepted", "attended", "declined")
+# Why a client is on the today list (memo.agenda); `campaign` comes with the campaigns.
+REASON_KINDS = ("maturity", "birthday", "lunar_birthday", "key_date", "festival", "request", "callback",
+                "holding", "cadence", "campaign")
+CROSSED_LINES = ("take_profit", "stop_loss")
 
 
 def _in(column: str, values: tuple[str, ...], nullable: bool = False) -> CheckConstraint:
@@ -65,6 +69,7 @@ class Client(Stamped, table=True):
         Index("ix_client_pinyin", "name_pinyin"),
         Index("ix_client_name", "name"),
         Index("ix_client_birth", "birth_kind", "birth_month", "birth_day"),
+        Index("ix_client_cadence", "tier", "last_contact_on"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -86,6 +91,9 @@ class Client(Stamped, table=True):
     name_initials: str = Field(default="", nullable=False)  # search keys, computed on save
     name_pinyin: str = Field(default="", nullable=False)
     deleted_at: Optional[dt.datetime] = Field(default=None, sa_type=DateTime)
+    # The day of the last call that reached the client (any outcome but no answer), kept on each
+    # logged call: the today list's cadence and "handled" checks read it through an index.
+    last_contact_on: Optional[dt.date] = None
 
 
 class ClientTag(SQLModel, table=True):
@@ -146,6 +154,10 @@ class Deposit(Stamped, table=True):
         CheckConstraint("maturity >= start", name="ck_deposit_maturity"),
         Index("ix_deposit_client", "client_id"),
         Index("ix_deposit_active_maturity", "status", "maturity"),
+        # Active rolling deposits by (term, month phase, day): which ones mature on a given date,
+        # whatever their period, is a few equality lookups (memo.agenda).
+        Index("ix_deposit_roll", "roll_term", "roll_phase", "roll_day",
+              sqlite_where=text("status = 'active' AND rollover = 1 AND roll_term IS NOT NULL")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -162,6 +174,11 @@ class Deposit(Stamped, table=True):
     status: str = Field(default="active", nullable=False)
     closed_on: Optional[dt.date] = None
     note: str = Field(default="", nullable=False)
+    # The maturity chain as keys (memo.money.roll_keys): term months, the anchor's month index
+    # modulo the term, its day capped at 28. NULL when the dates make no chain.
+    roll_term: Optional[int] = None
+    roll_phase: Optional[int] = None
+    roll_day: Optional[int] = None
 
 
 class Holding(Stamped, table=True):
@@ -171,6 +188,8 @@ class Holding(Stamped, table=True):
         CheckConstraint("amount_fen > 0", name="ck_holding_amount"),
         Index("ix_holding_client", "client_id"),
         Index("ix_holding_product", "product"),
+        Index("ix_holding_untold", "client_id",
+              sqlite_where=text("status = 'held' AND crossed IS NOT NULL AND alert_told_on IS NULL")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -187,6 +206,7 @@ class Holding(Stamped, table=True):
     latest_price_date: Optional[dt.date] = None
     alert_told_on: Optional[dt.date] = None  # a crossed line told to the client
     status: str = Field(default="held", nullable=False)
+    crossed: Optional[str] = None  # the line the latest price crossed, kept on each write
 
 
 class HoldingPrice(SQLModel, table=True):
@@ -277,8 +297,65 @@ class Invitation(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=_now, sa_type=DateTime, nullable=False)
 
 
+class Snooze(SQLModel, table=True):
+    """A today row put off: the client's reasons stay off the list until `until`."""
+
+    __table_args__ = (
+        CheckConstraint('"until" > "on"', name="ck_snooze_until"),
+        Index("ix_snooze_client", "client_id", "until"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", nullable=False, ondelete="CASCADE")
+    on: dt.date = Field(nullable=False)
+    until: dt.date = Field(nullable=False)
+    note: str = Field(default="", nullable=False)
+    created_at: dt.datetime = Field(default_factory=_now, sa_type=DateTime, nullable=False)
+
+
+class Dismissal(SQLModel, table=True):
+    """One reason set aside with a note; `ref` names the reason and its occurrence, so it stays
+    set aside (and the next occurrence, next year's birthday say, comes as usual)."""
+
+    __table_args__ = (
+        _in("kind", REASON_KINDS),
+        UniqueConstraint("client_id", "ref", name="uq_dismissal_ref"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", nullable=False, ondelete="CASCADE")
+    kind: str = Field(nullable=False)
+    ref: str = Field(nullable=False)
+    on: dt.date = Field(nullable=False)
+    note: str = Field(default="", nullable=False)
+    created_at: dt.datetime = Field(default_factory=_now, sa_type=DateTime, nullable=False)
+
+
 class Setting(SQLModel, table=True):
     """Key/value settings of this book (weights, cadences, the quick-jot draft...), JSON values."""
 
     key: str = Field(primary_key=True)
     value: str = Field(nullable=False)
+
+
+# Derived columns kept on every ORM write, whoever writes (bulk Core inserts call the same
+# functions themselves: memo.importer).
+@event.listens_for(Deposit, "before_insert")
+@event.listens_for(Deposit, "before_update")
+def _keep_roll_keys(_mapper, _conn, dep: Deposit) -> None:  # noqa: ANN001
+    from memo.money import roll_keys
+
+    dep.roll_term, dep.roll_phase, dep.roll_day = roll_keys(dep.start, dep.term_months, dep.maturity)
+
+
+@event.listens_for(Holding, "before_insert")
+@event.listens_for(Holding, "before_update")
+def _keep_crossed(_mapper, _conn, holding: Holding) -> None:  # noqa: ANN001
+    from memo.money import crossed_line
+
+    line = crossed_line(holding)
+    if line != holding.crossed:
+        # A new crossing (or none) is news again: the line was told for the old state.
+        holding.crossed = line
+        if line is not None:
+            holding.alert_told_on = None

@@ -275,6 +275,21 @@ def _first_k_on_or_after(period, term: int, day: dt.date) -> int:  # noqa: ANN00
     return k
 
 
+def roll_keys(start: dt.date, term_months: int | None, maturity: dt.date) -> tuple[int | None, int | None, int | None]:
+    """(term, phase, day): the keys under which a rolling deposit's maturities are found.
+
+    Every maturity of the chain is anchor + n x term months (deposit_periods), so it falls in a
+    month whose index is the anchor's modulo the term, on the anchor's day, or on the month's last
+    day when that is shorter. The day is capped at 28, so a lookup by (term, month index % term,
+    min(day, 28)) finds every deposit maturing on a date (and a few to check: memo.agenda does).
+    """
+    term = term_months or _months_between(start, maturity)
+    if term is None:
+        return None, None, None
+    anchor = start if maturity_for(start, term) == maturity else maturity
+    return term, (anchor.year * 12 + anchor.month - 1) % term, min(anchor.day, 28)
+
+
 def next_maturity_of(start: dt.date, term_months: int | None, maturity: dt.date, rollover: bool,
                      today: dt.date) -> tuple[dt.date, int]:
     """(the coming maturity, its period k). For a rolling deposit past its first maturity, the
@@ -566,9 +581,13 @@ def _line(purchase: str, latest: str | None, take_profit: str | None, stop_loss:
     return None
 
 
+def crossed_line(h: Holding) -> str | None:
+    return _line(h.purchase_price, h.latest_price, h.take_profit_pct, h.stop_loss_pct) if h.status == "held" else None
+
+
 def _holding_view(h: Holding) -> HoldingView:
     pct, fen = _pnl(h.amount_fen, h.purchase_price, h.latest_price)
-    line = _line(h.purchase_price, h.latest_price, h.take_profit_pct, h.stop_loss_pct) if h.status == "held" else None
+    line = crossed_line(h)
     return HoldingView(
         id=h.id, client_id=h.client_id, product=h.product, kind=h.kind, purchase_date=h.purchase_date,
         amount_fen=h.amount_fen, purchase_price=h.purchase_price, expected_yield=h.expected_yield,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from memo import cli, export, i18n, money, ops
+from memo import calls, cli, export, i18n, money, ops
 from memo.db import Book, open_book
 from memo.models import Campaign, Contact, Invitation
 
@@ -64,6 +64,8 @@ def build_rich_book(book: Book) -> dict[str, int]:
                             campaign_id=camp.id, created_at=at(7, 14)))
         session.add(Invitation(campaign_id=camp.id, client_id=b.id, status="accepted", note="带家人",
                                updated_at=at(7)))
+    calls.snooze(book, c.id, dt.date(2026, 12, 5), note=HOSTILE, on=NOW.date())
+    calls.dismiss(book, b.id, "festival", "festival:spring:2027-02-06", note="已送礼", on=NOW.date())
     ops.put_setting(book, "privacy_default", True)
     return ids
 
@@ -315,7 +317,7 @@ def test_cli_export_json_and_csv(rich: Book, tmp_path: Path, capsys: pytest.Capt
     assert Path(data["path"]).name == "memo-export-2026-11-29"
     code, out, err = _run(capsys, "export", "--out", str(tmp_path / "y"), "--full", "--db", db)
     assert code == 0 and err == ""
-    assert "Exported 12 tables" in out and "masked" not in out
+    assert "Exported 14 tables" in out and "masked" not in out
     code, out, _ = _run(capsys, "export", "--out", str(tmp_path / "z"), "--db", db)
     assert "Phones are masked" in out
 
