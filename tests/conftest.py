@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from memo import i18n, ops
+from memo import calls, i18n, ops
 from memo.db import Book, open_book
-from memo.models import Contact
 
 TODAY = dt.date(2026, 11, 29)  # a Sunday
 T0 = dt.datetime(2026, 11, 20, 9, 30)
@@ -89,9 +88,7 @@ def fill_sample(book: Book) -> dict[str, int]:
     ids["fact"] = ops.jot(book, "下个月开饭店", zhang.id, kind="fact", now=at(6)).memo.id
     ids["done"] = ops.jot(book, "兑换新钞", zhang.id, now=at(1)).memo.id
     ops.resolve_memo(book, ids["done"], "已兑换 5000 元", now=at(1, 15))
-    with book.write() as session:
-        session.add(Contact(client_id=zhang.id, at=at(7, 14), channel="phone", outcome="reached",
-                            note="约下周来网点"))
+    calls.log_call(book, zhang.id, "reached", note="约下周来网点", now=at(7, 14))
     return ids
 
 

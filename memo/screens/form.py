@@ -43,8 +43,8 @@ class FormDialog(ModalScreen[Any]):
     ]
 
     def __init__(self, title: str, fields: list[Field], save: Callable[[dict], Any], *,
-                 subtitle: Content | None = None) -> None:
-        super().__init__()
+                 subtitle: Content | None = None, compact: bool = False) -> None:
+        super().__init__(classes="compact" if compact else None)
         translate_bindings(self)
         self.form_title = title
         self.subtitle = subtitle
