@@ -658,7 +658,9 @@ def breakdown(row: Row, privacy: bool = False) -> list[tuple[str, str]]:
 
     out = []
     for reason in row.reasons:
-        out.append((f"{label('reason', reason.kind)}: {detail(reason, privacy)}", points(reason.score)))
+        # the detail names its kind, but for a request, which is the client's own words
+        kind = f"{label('reason', reason.kind)}: " if reason.kind == "request" else ""
+        out.append((kind + detail(reason, privacy), points(reason.score)))
         for part, tenths in reason.parts:
             name = part.split(":", 1)[0]
             what = t("score.round_age") if part == "w:round_age" else t(f"score.{'weight' if name == 'w' else name}")

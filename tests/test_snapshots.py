@@ -32,6 +32,48 @@ def test_today(snap_compare, sample_app, lang: str) -> None:
     assert snap_compare(make(lang), terminal_size=SIZE, run_before=settle)
 
 
+def fill_today(book, ids: dict[str, int]) -> None:  # noqa: ANN001
+    """More reasons for the today list: maturities, a key date, a crossed line, do-not-call."""
+    from memo import money, ops
+
+    money.add_deposit(book, ids["wang"], "80万", "2025-12-03", term="1y", today=TODAY)
+    money.add_deposit(book, ids["li"], "300万", "2026-06-01", term="6m", rollover=True, today=TODAY)
+    money.add_keydate(book, ids["ouyang"], "饭店开业", "2019-11-29")
+    h = money.add_holding(book, ids["li"], "稳健理财A", "50万", "1.0000", "2026-05-01", take_profit="5")
+    money.price_holding(book, h.id, "1.0620", on="2026-11-27")
+    zhao = ops.add_client(book, "赵敏", ["13600001111"], tier="钻石", birthday="1980-12-01")
+    ops.edit_client(book, zhao.id, do_not_call=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_today_with_every_kind_of_reason(snap_compare, sample_app, lang: str) -> None:
+    make, ids = sample_app
+
+    async def more(pilot: Pilot) -> None:
+        await settle(pilot)
+        fill_today(pilot.app.book, ids)
+        pilot.app.book_changed()
+        await settle(pilot)
+
+    assert snap_compare(make(lang), terminal_size=SIZE, run_before=more)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_today_progress_and_call_dialog(snap_compare, sample_app, lang: str) -> None:
+    make, ids = sample_app
+
+    async def morning(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c", "enter")  # reached
+        await settle(pilot)
+        await pilot.press("n")  # the next one: no answer
+        await settle(pilot)
+        await pilot.press("c")  # the dialog, over the list with its progress
+        await settle(pilot)
+
+    assert snap_compare(make(lang), terminal_size=SIZE, run_before=morning)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_today_empty(snap_compare, tmp_path, lang: str) -> None:
     book = open_book(tmp_path / "empty.db")
@@ -102,9 +144,11 @@ def test_jot_filled(snap_compare, sample_app, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_resolve_dialog(snap_compare, sample_app, lang: str) -> None:
-    make, _ = sample_app
+    make, ids = sample_app
 
     async def resolve(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_client(ids["zhang"])
         await settle(pilot)
         await pilot.press("d", *"called back")
 
