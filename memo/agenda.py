@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from memo.db import Book
-from memo.models import REASON_KINDS, TIERS
+from memo.codes import REASON_KINDS, TIERS
 
 __all__ = ["DEFAULT_RULES", "Agenda", "Reason", "Row", "compute", "rules"]
 
@@ -67,9 +67,7 @@ def rules(book: Book | None) -> dict[str, Any]:
 
 
 def _setting(book: Book, key: str) -> Any:
-    with book.raw() as db:
-        row = db.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
-    return json.loads(row[0]) if row else None
+    return book.setting(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +290,7 @@ _DEP_COLS = ("d.id, d.client_id, d.amount_fen, d.start, d.term_months, d.maturit
 
 def _maturities(db, book: Book, col: _Collector) -> None:  # noqa: ANN001
     from memo import workdays
-    from memo.money import next_maturity_of
+    from memo.terms import next_maturity_of
 
     day, r = col.day, col.rules
     span = int(r["maturity_workdays"])
@@ -348,7 +346,7 @@ def _maturity_reasons(col: _Collector, book: Book, dep_id: int, cid: int, tier: 
         sub = "rollover" if rollover else ""
         col.add(cid, tier, dnc, Reason(
             "maturity", sub, f"deposit:{dep_id}:{m.isoformat()}", m, (m - day).days,
-            max(0, (day - came_up).days) if left < 0 else 0, fen, extra=(left,),
+            max(0, (day - came_up).days), fen, extra=(left,),
             parts=col.score.parts("maturity_rollover" if rollover else "maturity", fen, span - left)))
     confirm = workdays.last_workday_before(m, book)
     if confirm <= day < m and not col.handled(cid, last, confirm):
@@ -416,7 +414,8 @@ def _birthdays(db, col: _Collector) -> None:  # noqa: ANN001
         leap_test = "AND c.birth_leap = k.value ->> 2" if kind == "lunar" else ""
         rows = db.execute(
             "SELECT c.id, c.tier, c.do_not_call, c.last_contact_on, c.birth_month, c.birth_day, c.birth_leap, "
-            "c.birth_year FROM json_each(?) k JOIN client c INDEXED BY ix_client_birth "
+            # CROSS JOIN keeps the anchors outside: else sqlite walks every client of the kind
+            "c.birth_year FROM json_each(?) k CROSS JOIN client c INDEXED BY ix_client_birth "
             "ON c.birth_kind = ? AND c.birth_month = k.value ->> 0 AND c.birth_day = k.value ->> 1 "
             f"{leap_test} WHERE {_ALIVE}", (keys, kind)).fetchall()
         for cid, tier, dnc, last, month, d, leap, year in rows:
@@ -440,6 +439,8 @@ def _birthdays(db, col: _Collector) -> None:  # noqa: ANN001
 
 
 def _key_dates(db, col: _Collector) -> None:  # noqa: ANN001
+    from memo.lunar import age_on
+
     day, r = col.day, col.rules
     lo = day - dt.timedelta(days=int(r["carry_days"]))
     anchors = _anchors_between(lo, day)
@@ -455,7 +456,9 @@ def _key_dates(db, col: _Collector) -> None:  # noqa: ANN001
         x = when.get((kind, month, d, int(leap) if kind == "lunar" else 0))
         if x is None or col.handled(cid, last, x):
             continue
-        years = x.year - year if year else None
+        years = age_on(year, kind, x) if year else None
+        if year and years is None:
+            continue  # planned ahead: no anniversary before the date itself
         col.add(cid, tier, dnc, Reason(
             "key_date", "", f"keydate:{kd_id}:{x.isoformat()}", x, (x - day).days, (day - x).days,
             text=label, extra=(years, kind, month, d, bool(leap)),
@@ -497,13 +500,24 @@ def _memos(db, col: _Collector) -> None:  # noqa: ANN001
     old. A memo that names no client is a row of its own."""
     day = col.day
     age = int(col.rules["request_age_days"])
-    cut = (day - dt.timedelta(days=age)).isoformat()
+    # created before the day after (day - age): created_at is a timestamp, compared as text
+    cut = (day - dt.timedelta(days=age - 1)).isoformat()
     base = ("SELECT m.id, m.client_id, m.kind, m.text, m.due, m.created_at, c.tier, c.do_not_call, "
             "c.last_contact_on FROM memo m INDEXED BY ix_memo_open_due LEFT JOIN client c ON c.id = m.client_id "
             "WHERE m.status = 'open' AND m.deleted_at IS NULL AND m.kind IN ('request', 'callback') "
             "AND (m.client_id IS NULL OR c.deleted_at IS NULL) ")
     rows = db.execute(base + "AND m.due <= ?", (day.isoformat(),)).fetchall()
     rows += db.execute(base + "AND m.due IS NULL AND (m.kind = 'callback' OR m.created_at < ?)", (cut,)).fetchall()
+    if col.reach_before:
+        # the callbacks today's call kept: still on today's row, shown done
+        nxt = (day + dt.timedelta(days=1)).isoformat()
+        rows += db.execute(
+            "SELECT m.id, m.client_id, m.kind, m.text, m.due, m.created_at, c.tier, c.do_not_call, "
+            "c.last_contact_on FROM json_each(?) k JOIN memo m INDEXED BY ix_memo_client ON m.client_id = k.value "
+            "JOIN client c ON c.id = m.client_id WHERE m.kind = 'callback' AND m.status = 'done' "
+            "AND m.deleted_at IS NULL AND m.resolved_at >= ? AND m.resolved_at < ? "
+            f"AND (m.due IS NULL OR m.due <= ?) AND {_ALIVE}",
+            (json.dumps(list(col.reach_before)), day.isoformat(), nxt, day.isoformat())).fetchall()
     for memo_id, cid, kind, text, due, created, tier, dnc, last in rows:
         if due is not None:
             x = dt.date.fromisoformat(due)
@@ -523,11 +537,20 @@ def _memos(db, col: _Collector) -> None:  # noqa: ANN001
 
 def _holdings(db, col: _Collector) -> None:  # noqa: ANN001
     day = col.day
-    for h_id, cid, product, fen, line, price_on, tier, dnc, last in db.execute(
-            "SELECT h.id, h.client_id, h.product, h.amount_fen, h.crossed, h.latest_price_date, c.tier, "
-            "c.do_not_call, c.last_contact_on FROM holding h INDEXED BY ix_holding_untold "
+    cols = ("SELECT h.id, h.client_id, h.product, h.amount_fen, h.crossed, h.latest_price_date, c.tier, "
+            "c.do_not_call, c.last_contact_on ")
+    rows = db.execute(
+        cols + "FROM holding h INDEXED BY ix_holding_untold "
+        "JOIN client c ON c.id = h.client_id WHERE h.status = 'held' AND h.crossed IS NOT NULL "
+        f"AND h.alert_told_on IS NULL AND {_ALIVE}").fetchall()
+    if col.reach_before:
+        # the lines today's call told: still on today's row, shown done
+        rows += db.execute(
+            cols + "FROM json_each(?) k JOIN holding h INDEXED BY ix_holding_client ON h.client_id = k.value "
             "JOIN client c ON c.id = h.client_id WHERE h.status = 'held' AND h.crossed IS NOT NULL "
-            f"AND h.alert_told_on IS NULL AND {_ALIVE}"):
+            f"AND h.alert_told_on = ? AND {_ALIVE}",
+            (json.dumps(list(col.reach_before)), day.isoformat())).fetchall()
+    for h_id, cid, product, fen, line, price_on, tier, dnc, last in rows:
         x = _d(price_on) or day
         late = max(0, (day - x).days)
         col.add(cid, tier, dnc, Reason(
@@ -589,7 +612,7 @@ def detail(reason: Reason, privacy: bool = False) -> str:
     """The reason as one line in the current language. User text (a memo, a label, a product) is
     put in as it is: the caller shows the result as plain text."""
     from memo.i18n import label, t
-    from memo.money import format_amount
+    from memo.terms import format_amount
 
     k, sub, date = reason.kind, reason.sub, reason.date.isoformat()
     amount = format_amount(reason.amount_fen, privacy, symbol=True, short=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from sqlalchemy import event as sa_event
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -15,10 +16,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from memo import ops
+from memo.codes import DomainError
 from memo.db import Book
 from memo.i18n import get_lang, set_lang, t
 from memo.widgets.render import phone, translate_bindings
+
+if TYPE_CHECKING:
+    from memo.ops import JotResult
 
 PRIVACY_DEFAULT_KEY = "privacy_default"
 WATCH_INTERVAL = 1.0  # seconds between looks at PRAGMA data_version
@@ -49,7 +53,7 @@ class MemoApp(App[None]):
         self._today = today
         self.title = t("app.title")
         # The manager's chosen default, set quietly: no toast, and nothing is on screen to reload.
-        self.set_reactive(MemoApp.privacy, bool(ops.get_setting(book, PRIVACY_DEFAULT_KEY, False)))
+        self.set_reactive(MemoApp.privacy, bool(book.setting(PRIVACY_DEFAULT_KEY, False)))
         self._watch_lock = threading.Lock()
         self._watch_conn = None  # one DBAPI connection, used only to poll data_version
         self._seen_version: int | None = None
@@ -69,8 +73,22 @@ class MemoApp(App[None]):
 
         self.push_screen(TodayScreen())
         self.restore_draft()
-        self.run_worker(self._daily_backup, thread=True, exit_on_error=False, group="backup")
         self._start_watching()
+
+    def first_page_shown(self) -> None:
+        """The today list is on screen: now the work that can wait (the daily backup, and loading
+        the ORM and the other screens so the first key pressed is answered at once)."""
+        self.run_worker(self._daily_backup, thread=True, exit_on_error=False, group="backup")
+        self.run_worker(self._warm_up, thread=True, exit_on_error=False, group="warm-up")
+
+    def _warm_up(self) -> None:
+        import memo.ops  # noqa: F401
+        import memo.screens.call  # noqa: F401
+        import memo.screens.card  # noqa: F401
+        import memo.screens.jot  # noqa: F401
+        import memo.screens.lookup  # noqa: F401
+
+        self.book.engine  # noqa: B018  (made now, not on the first save)
 
     def _daily_backup(self) -> None:
         """The first start of each day copies the book into backups/ (kept 30 days)."""
@@ -101,14 +119,15 @@ class MemoApp(App[None]):
 
     def restore_draft(self) -> None:
         from memo.drafts import load_draft
-        from memo.screens.jot import JotDialog
 
         draft = load_draft(self.book)
         if draft:
+            from memo.screens.jot import JotDialog
+
             self.notify(t("app.draft_restored"))
             self.push_screen(JotDialog(draft=draft), self._jotted)
 
-    def _jotted(self, result: ops.JotResult | None) -> None:
+    def _jotted(self, result: JotResult | None) -> None:
         if result is None:
             return
         memo = result.memo
@@ -150,7 +169,7 @@ class MemoApp(App[None]):
         def check(values: dict) -> Path:
             path = Path(values["path"].strip()).expanduser()
             if not path.is_file():
-                raise ops.DomainError("import.cannot_read", str(path), "path")
+                raise DomainError("import.cannot_read", str(path), "path")
             return path
 
         dialog = FormDialog(t("app.import"), [Field("path", t("import.ask_path"), placeholder="~/客户清单.xlsx")], check)
@@ -187,13 +206,13 @@ class MemoApp(App[None]):
         # PRAGMA data_version is per connection and moves only for commits made on OTHER
         # connections, so one dedicated connection (kept out of the pool) does the polling; the
         # app's own pooled connections count as "others" too, hence the own-commit hook below.
-        sa_event.listen(self.book.engine, "commit", self._own_commit)
+        self.book.commit_hooks.append(self._own_commit)
         with self._watch_lock:
-            self._watch_conn = self.book.engine.raw_connection()
+            self._watch_conn = sqlite3.connect(self.book.path, isolation_level=None, check_same_thread=False)
             self._seen_version = self._data_version()
         self.set_interval(WATCH_INTERVAL, self._check_book, name="book-watch")
 
-    def _own_commit(self, _conn) -> None:  # noqa: ANN001  (any thread, just before the commit)
+    def _own_commit(self) -> None:  # any thread, just before the commit
         self._last_own_write = time.monotonic()
 
     def _data_version(self) -> int:
@@ -220,7 +239,8 @@ class MemoApp(App[None]):
             self.notify(t("app.changed_elsewhere"))
 
     def on_unmount(self) -> None:
-        sa_event.remove(self.book.engine, "commit", self._own_commit)
+        if self._own_commit in self.book.commit_hooks:
+            self.book.commit_hooks.remove(self._own_commit)
         with self._watch_lock:
             if self._watch_conn is not None:
                 self._watch_conn.close()
@@ -228,7 +248,7 @@ class MemoApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Workers run with exit_on_error=False: a failure is shown, never a dead app.
-        if event.state == WorkerState.ERROR and not isinstance(event.worker.error, ops.DomainError):
+        if event.state == WorkerState.ERROR and not isinstance(event.worker.error, DomainError):
             self.notify(t("app.error", error=str(event.worker.error)), severity="error", markup=False)
 
     @property

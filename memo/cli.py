@@ -95,17 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
         close.add_argument("memo_id", type=int, metavar="MEMO_ID")
         close.add_argument("--note", default="")
 
-    today = sub.add_parser("today", parents=[common, dated, as_json], help="requests due today and overdue")
-    today.add_argument("--limit", type=int, default=200)
-
     privacy = sub.add_parser("privacy", parents=[common], help="privacy mode at the app's start: on or off")
     privacy.add_argument("state", choices=("on", "off"))
 
     from memo.cli_export import add_export_commands
     from memo.cli_import import add_import_commands
     from memo.cli_money import add_money_commands
+    from memo.cli_today import add_today_commands
 
-    for add_commands in (add_money_commands, add_export_commands, add_import_commands):
+    for add_commands in (add_today_commands, add_money_commands, add_export_commands, add_import_commands):
         add_commands(sub, common, dated, as_json)
     return parser
 
@@ -170,7 +168,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args, book_path=path)
     handler = {
         "client": _client, "jot": _jot, "find": _find, "show": _show, "resolve": _close,
-        "drop": _close, "today": _today_cmd, "privacy": _privacy, **_more_handlers(),
+        "drop": _close, "privacy": _privacy, **_more_handlers(),
     }[args.command]
     if args.command == "restore":
         # The book being replaced may not open at all (corrupt, too new): hand over its path.
@@ -186,12 +184,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _more_handlers() -> dict:
-    """The commands that live in their own modules (money and dates, export, import)."""
+    """The commands that live in their own modules (today and calls, money and dates, export, import)."""
     from memo.cli_export import EXPORT_HANDLERS
     from memo.cli_import import IMPORT_HANDLERS
     from memo.cli_money import MONEY_HANDLERS
+    from memo.cli_today import TODAY_HANDLERS
 
-    return {**MONEY_HANDLERS, **EXPORT_HANDLERS, **IMPORT_HANDLERS}
+    return {**TODAY_HANDLERS, **MONEY_HANDLERS, **EXPORT_HANDLERS, **IMPORT_HANDLERS}
 
 
 def _lunar_birthday(args: argparse.Namespace) -> dict:
@@ -377,16 +376,3 @@ def _privacy(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     print(t("app.privacy_on") if args.state == "on" else t("app.privacy_off"))
     return 0
 
-
-def _today_cmd(args: argparse.Namespace, book) -> int:  # noqa: ANN001
-    from memo import ops
-    from memo.phones import format_phone
-
-    page = ops.today(book, _today(args), limit=args.limit)
-    lines = [t("today.summary", due=page.due_count, open=page.open_count)]
-    for m in page.due:
-        who = _name(m.client_name or "") if m.client_id else "-"
-        number = format_phone(m.phones[0]) if m.phones else ""
-        kind = f"{label('kind', m.kind)} " if m.kind == "callback" else ""
-        lines.append(f"{m.due}  {who}  {number}  {kind}{visible(m.text, one_line=True, limit=120)}  #{m.id}")
-    return _emit(args, page, lines)

@@ -7,17 +7,21 @@ begun IMMEDIATE so two writers queue on the busy timeout instead of failing half
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlmodel import Session, SQLModel
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
-from memo import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+# SQLAlchemy, SQLModel and the models are imported on the first ORM use, not here: the app's
+# first screen reads through `Book.raw()` and is on screen before they are loaded.
 
 SCHEMA_VERSION = 2  # PRAGMA user_version; bump with each alembic revision
 ALEMBIC_HEAD = "0002"
@@ -53,7 +57,28 @@ def _touch_private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",  # a saved line survives a power cut
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA cache_size = -65536",  # 64 MB: the search indexes stay in memory
+    "PRAGMA mmap_size = 268435456",
+)
+
+
+def _set_pragmas(dbapi_conn) -> None:  # noqa: ANN001
+    cur = dbapi_conn.cursor()
+    for pragma in PRAGMAS:
+        cur.execute(pragma)
+    cur.close()
+
+
 def _make_engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    from memo import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "isolation_level": None},
@@ -61,14 +86,7 @@ def _make_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = FULL")  # a saved line survives a power cut
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA cache_size = -65536")  # 64 MB: the search indexes stay in memory
-        cur.execute("PRAGMA mmap_size = 268435456")
-        cur.close()
+        _set_pragmas(dbapi_conn)
 
     # pysqlite's own transaction handling is off (isolation_level=None): we say BEGIN ourselves,
     # IMMEDIATE for writers so the write lock is taken up front.
@@ -80,19 +98,49 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
-@dataclass
 class Book:
-    path: Path
-    engine: Engine
+    """One open book: `read()` / `write()` sessions (SQLAlchemy, made on first use), `raw()` for
+    hot read paths straight on sqlite3, `setting()` for one setting without the ORM."""
+
+    def __init__(self, path: Path | str, engine: Engine | None = None):
+        self.path = Path(path)
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._raw_conns: list[sqlite3.Connection] = []
+        self.commit_hooks: list[Callable[[], None]] = []  # called on each commit (any thread)
+
+    def __repr__(self) -> str:
+        return f"Book(path={self.path!r})"
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    from sqlalchemy import event
+
+                    engine = _make_engine(self.path)
+                    event.listen(engine, "commit", self._committed)
+                    self._engine = engine
+        return self._engine
+
+    def _committed(self, _conn) -> None:  # noqa: ANN001
+        for hook in list(self.commit_hooks):
+            hook()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back whole if it raises."""
+        from sqlmodel import Session
+
         bind = self.engine.execution_options(memo_write=True)
         with Session(bind, expire_on_commit=False) as session:
             with session.begin():
@@ -100,13 +148,39 @@ class Book:
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
-        """The driver's sqlite3 connection inside one read transaction (one snapshot), for hot
-        paths where SQLAlchemy's per-statement cost would show."""
-        with self.read() as session:
-            yield session.connection().connection.driver_connection
+        """This thread's own sqlite3 connection inside one read transaction (one snapshot), for
+        hot read paths: no SQLAlchemy, not even imported."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            _set_pragmas(conn)
+            self._local.conn = conn
+            with self._lock:
+                self._raw_conns.append(conn)
+        depth = getattr(self._local, "depth", 0)
+        if depth == 0:
+            conn.execute("BEGIN")
+        self._local.depth = depth + 1
+        try:
+            yield conn
+        finally:
+            self._local.depth = depth
+            if depth == 0:
+                conn.execute("COMMIT")  # read only: ends the snapshot
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """One setting's JSON value, read without the ORM."""
+        with self.raw() as conn:
+            row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+        with self._lock:
+            conns, self._raw_conns = self._raw_conns, []
+        for conn in conns:
+            conn.close()
 
 
 def open_book(path: Path | str | None = None) -> Book:
@@ -119,15 +193,14 @@ def open_book(path: Path | str | None = None) -> Book:
         _touch_private(path)
     except OSError as exc:
         raise BookError("book.cannot_open", f"{path}: {exc.strerror}") from exc
-    engine = _make_engine(path)
-    book = Book(path=path, engine=engine)
+    book = Book(path)
     try:
         _ensure_schema(book)
     except BookError:
-        engine.dispose()
+        book.close()
         raise
     except Exception as exc:  # a file that is not SQLite, a locked or read-only one
-        engine.dispose()
+        book.close()
         # The driver's own words ("file is not a database"), not SQLAlchemy's wrapper, which
         # adds the SQL and a second line with a help link: the CLI promises one clear line.
         reason = getattr(exc, "orig", None) or exc
@@ -157,11 +230,13 @@ def _refuse_foreign(path: Path) -> None:
 
 
 def _ensure_schema(book: Book) -> None:
-    with book.engine.connect() as conn:
-        version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
-        has_tables = conn.exec_driver_sql(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-        ).scalar_one()
+    conn = sqlite3.connect(book.path)
+    try:
+        _set_pragmas(conn)  # WAL from the start, as every later connection has it
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    finally:
+        conn.close()
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
@@ -179,6 +254,9 @@ def _ensure_schema(book: Book) -> None:
 
 
 def _create_fresh(book: Book) -> None:
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
     with book.engine.begin() as conn:
         SQLModel.metadata.create_all(conn)
         conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")

@@ -14,25 +14,11 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
-TIERS = ("regular", "gold", "platinum", "diamond", "private")  # 普通 金卡 白金 钻石 私行
-RISKS = ("C1", "C2", "C3", "C4", "C5")
-HONORIFICS = ("mr", "ms")  # 先生 女士
-DATE_KINDS = ("solar", "lunar")
-MEMO_KINDS = ("request", "fact", "callback")
-MEMO_STATUSES = ("open", "done", "dropped")
-DEPOSIT_KINDS = ("time", "cd", "other")
-DEPOSIT_STATUSES = ("active", "matured", "withdrawn", "rolled")
-HOLDING_KINDS = ("wealth", "fund", "gold", "other")
-HOLDING_STATUSES = ("held", "sold")
-CHANNELS = ("phone", "visit", "sms", "wechat", "event", "letter", "email")
-OUTCOMES = ("reached", "no_answer", "callback", "declined")
-CAMPAIGN_METHODS = ("visit", "salon", "phone", "sms", "launch", "other")
-FREQUENCIES = ("once", "weekly", "monthly")
-INVITATION_STATUSES = ("to_invite", "invited", "accepted", "attended", "declined")
-# Why a client is on the today list (memo.agenda); `campaign` comes with the campaigns.
-REASON_KINDS = ("maturity", "birthday", "lunar_birthday", "key_date", "festival", "request", "callback",
-                "holding", "cadence", "campaign")
-CROSSED_LINES = ("take_profit", "stop_loss")
+from memo.codes import (  # noqa: F401  (re-exported: the codes are part of the models)
+    CAMPAIGN_METHODS, CHANNELS, CROSSED_LINES, DATE_KINDS, DEPOSIT_KINDS, DEPOSIT_STATUSES, FREQUENCIES,
+    HOLDING_KINDS, HOLDING_STATUSES, HONORIFICS, INVITATION_STATUSES, MEMO_KINDS, MEMO_STATUSES, OUTCOMES,
+    REASON_KINDS, RISKS, TIERS,
+)
 
 
 def _in(column: str, values: tuple[str, ...], nullable: bool = False) -> CheckConstraint:

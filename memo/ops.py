@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from memo import search
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
+from memo.codes import DomainError
 from memo.db import Book
 from memo.models import MEMO_KINDS, RISKS, TIERS, Client, ClientTag, Contact, Memo, Phone, Setting
 from memo.names import name_keys
@@ -26,12 +27,6 @@ from memo.phones import PhoneError, normalize_phone
 NAME_KEY_CHARS = 64  # pinyin keys come from a name's start; a 100 KB "name" stays cheap
 
 
-class DomainError(ValueError):
-    def __init__(self, code: str, value: object = "", field: str | None = None):
-        super().__init__(f"{code}: {value}")
-        self.code = code
-        self.value = str(value)
-        self.field = field
 
 
 class AmbiguousClient(DomainError):

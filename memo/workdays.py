@@ -311,9 +311,7 @@ def _overrides(book: Book | None) -> dict[dt.date, DayInfo]:
     key = id(book)
     cached = _override_cache.get(key)
     if cached is None:
-        from memo import ops
-
-        cached = _parse_entries(ops.get_setting(book, OVERRIDES_KEY, {}), "override")
+        cached = _parse_entries(book.setting(OVERRIDES_KEY, {}), "override")
         _override_cache[key] = cached
         if key not in _watched:  # drop the cache with the book (ids are reused after that)
             _watched.add(key)

@@ -266,19 +266,23 @@ def test_resolve_and_drop(run: Run, family: dict[str, int]) -> None:
 
 
 def test_today(run: Run, family: dict[str, int]) -> None:
-    old = run.json("jot", "逾期的", "--client", "张三", "--due", "2026-03-01")["id"]
-    now = run.json("jot", "今天的", "--client", "单田芳", "--due", "2026-03-02", "--kind", "callback")["id"]
+    """The foundation's part of the list: open requests and callbacks due by the day (the whole
+    today list and its JSON contract: tests/test_cli_today.py)."""
+    run.json("jot", "逾期的", "--client", "张三", "--due", "2026-03-01")
+    run.json("jot", "今天的", "--client", "单田芳", "--due", "2026-03-02", "--kind", "callback")
     run.json("jot", "明天的", "--client", "张三", "--due", "2026-03-03")
     run.json("jot", "信息", "--client", "张三", "--kind", "fact", "--due", "2026-03-01")
-    page = run.json("today", "--date", "2026-03-02")
-    assert page["day"] == "2026-03-02"
-    assert [m["id"] for m in page["due"]] == [old, now]
-    assert (page["due_count"], page["open_count"]) == (2, 3)
-    assert page["due"][0]["client_name"] == "张三"
+    rows = run.json("today", "--date", "2026-03-02")
+    assert [(r["client_id"], [x["kind"] for x in r["reasons"]]) for r in rows] == [
+        (family["shan"], ["callback"]), (family["zhang"], ["request"])]  # ranked: a callback weighs more
+    assert rows[1]["name"] == "张三" and rows[1]["reasons"][0]["date"] == "2026-03-01"
     code, out, _ = run("today", "--date", "2026-03-02", "--lang", "en")
-    assert out.splitlines()[0] == "2 due · 3 open in all"
-    assert "2026-03-01  张三  138 0013 8000  逾期的" in out
-    assert "callback 今天的" in out  # a callback says so on the printed list
+    lines = out.splitlines()
+    assert lines[:3] == ["Today 2026-03-02 Monday", "request 1 · callback 1",
+                         "2 to call · 0 done · 0 snoozed · 0 do not call"]
+    assert f"#{family['zhang']}  张三  138 0013 8000  Regular" in out
+    assert "       request: 逾期的 (due 2026-03-01) (1d overdue)" in lines
+    assert "       callback: promised callback: 今天的" in lines  # a callback says so on the printed list
 
 
 # --- MEMO_DB ------------------------------------------------------------------------------------------------------------
@@ -348,7 +352,7 @@ def test_language_switch(run: Run, family: dict[str, int]) -> None:
     assert run.fails("jot", "x", "--client", "王五", "--lang", "zh") == ["memo: 找不到客户「王五」"]
     assert run.fails("jot", "x", "--client", "王五", "--lang", "en") == ["memo: No client “王五”"]
     code, out, _ = run("today", "--date", "2026-03-02", "--lang", "zh")
-    assert out.splitlines()[0] == "到期 0 条 · 全部未办 0 条"
+    assert out.splitlines()[0] == "今日 2026-03-02 星期一"
 
 
 def test_language_from_environment(run: Run, family: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from memo import agenda
 from memo.i18n import label, t
-from memo.models import REASON_KINDS
+from memo.codes import REASON_KINDS
 from memo.text import visible
 from memo.widgets.render import mask_numbers, phone, translate_bindings, weekday
 
@@ -113,6 +113,7 @@ class TodayScreen(Screen):
             ready = os.environ.get(READY_FILE)
             if ready:
                 self.call_after_refresh(_mark_ready, ready)
+            self.call_after_refresh(self.app.first_page_shown)
 
     def _cells(self, row: agenda.Row, privacy: bool) -> list[Text]:
         style = "dim strike" if row.done else "italic" if row.status == "no_answer" else ""
