@@ -10,7 +10,7 @@ from pathlib import Path
 import memo
 
 ROOT = Path(memo.__file__).parent
-HEADLESS = ["memo.models", "memo.db", "memo.ops", "memo.search", "memo.phones", "memo.names", "memo.when",
+HEADLESS = ["memo.models", "memo.db", "memo.ops", "memo.agenda", "memo.calls", "memo.codes", "memo.terms", "memo.search", "memo.phones", "memo.names", "memo.when",
             "memo.birthdays", "memo.i18n", "memo.text", "memo.cli"]
 if (ROOT / "demo.py").exists():
     HEADLESS.append("memo.demo")
@@ -69,6 +69,30 @@ def test_importing_the_cli_alone_stays_light() -> None:
     assert loaded["pypinyin"] is False
     assert loaded["alembic"] is False
     assert loaded["sqlalchemy"] is False and loaded["sqlmodel"] is False  # the book opens only when needed
+
+
+def test_the_first_page_of_today_needs_no_orm(tmp_path: Path) -> None:
+    """Startup: the app opens the book and computes the today list straight on sqlite3; SQLAlchemy,
+    SQLModel and the models (most of a cold start) load after the first page is on screen."""
+    code = (
+        "from memo import ops\n"
+        "from memo.db import open_book\n"
+        f"book = open_book({str(tmp_path / 'book.db')!r})\n"
+        "c = ops.add_client(book, '张三', ['13800138000'], birthday='1966-03-02')\n"
+        "book.close()\n"
+        "for name in [m for m in sys.modules if m.startswith(('sqlalchemy', 'sqlmodel', 'memo', 'pypinyin'))]:\n"
+        "    del sys.modules[name]\n"
+        "import datetime\n"
+        "import memo.app, memo.screens.today\n"
+        "from memo import agenda\n"
+        "from memo.db import open_book\n"
+        f"book = open_book({str(tmp_path / 'book.db')!r})\n"
+        "page = agenda.compute(book, datetime.date(2026, 3, 2), limit=100)\n"
+        "assert [r.kinds for r in page.rows] == [['birthday']], page\n"
+        "assert book.setting('privacy_default', False) is False\n"
+    )
+    loaded = _loaded_after(code, ["sqlalchemy", "sqlmodel", "memo.models", "memo.ops", "pypinyin"])
+    assert not any(loaded.values()), loaded
 
 
 def test_cli_help_runs_without_the_app() -> None:
