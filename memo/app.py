@@ -39,6 +39,9 @@ class MemoApp(App[None]):
         Binding("f6", "privacy", "app.privacy", id="privacy"),
         Binding("f7", "import_file", "app.import", id="import", show=False),
         Binding("f8", "calendar", "app.calendar", id="calendar", show=False),
+        Binding("f5", "targets", "app.targets", id="targets", show=False),
+        Binding("f9", "campaigns", "app.campaigns", id="campaigns", show=False),
+        Binding("f10", "review", "app.review", id="review", show=False),
         Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True),
     ]
 
@@ -106,6 +109,9 @@ class MemoApp(App[None]):
         yield SystemCommand(t("app.help"), t("cmd.help"), self.action_help)
         yield SystemCommand(t("app.calendar"), t("cmd.calendar"), self.action_calendar)
         yield SystemCommand(t("app.import"), t("cmd.import"), self.action_import_file)
+        yield SystemCommand(t("app.targets"), t("cmd.targets"), self.action_targets)
+        yield SystemCommand(t("app.campaigns"), t("cmd.campaigns"), self.action_campaigns)
+        yield SystemCommand(t("app.review"), t("cmd.review"), self.action_review)
         yield from super().get_system_commands(screen)
 
     def action_jot(self, client_id: int | None = None) -> None:
@@ -180,6 +186,24 @@ class MemoApp(App[None]):
 
         if not isinstance(self.screen, CalendarScreen):
             self.push_screen(CalendarScreen(self.today().year))
+
+    def action_targets(self) -> None:
+        from memo.screens.targets import TargetsScreen
+
+        if not isinstance(self.screen, TargetsScreen):
+            self.push_screen(TargetsScreen())
+
+    def action_campaigns(self) -> None:
+        from memo.screens.campaigns import CampaignsScreen
+
+        if not isinstance(self.screen, CampaignsScreen):
+            self.push_screen(CampaignsScreen())
+
+    def action_review(self) -> None:
+        from memo.screens.review import ReviewScreen
+
+        if not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen())
 
     def action_privacy(self) -> None:
         self.privacy = not self.privacy

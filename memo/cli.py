@@ -102,8 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     from memo.cli_import import add_import_commands
     from memo.cli_money import add_money_commands
     from memo.cli_today import add_today_commands
+    from memo.cli_targets import add_targets_commands
+    from memo.cli_campaign import add_campaign_commands
+    from memo.cli_review import add_review_commands
 
-    for add_commands in (add_today_commands, add_money_commands, add_export_commands, add_import_commands):
+    for add_commands in (add_today_commands, add_money_commands, add_export_commands, add_import_commands,
+                         add_targets_commands, add_campaign_commands, add_review_commands):
         add_commands(sub, common, dated, as_json)
     return parser
 
@@ -189,8 +193,12 @@ def _more_handlers() -> dict:
     from memo.cli_import import IMPORT_HANDLERS
     from memo.cli_money import MONEY_HANDLERS
     from memo.cli_today import TODAY_HANDLERS
+    from memo.cli_targets import TARGETS_HANDLERS
+    from memo.cli_campaign import CAMPAIGN_HANDLERS
+    from memo.cli_review import REVIEW_HANDLERS
 
-    return {**TODAY_HANDLERS, **MONEY_HANDLERS, **EXPORT_HANDLERS, **IMPORT_HANDLERS}
+    return {**TODAY_HANDLERS, **MONEY_HANDLERS, **EXPORT_HANDLERS, **IMPORT_HANDLERS, **TARGETS_HANDLERS,
+            **CAMPAIGN_HANDLERS, **REVIEW_HANDLERS}
 
 
 def _lunar_birthday(args: argparse.Namespace) -> dict:

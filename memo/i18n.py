@@ -265,6 +265,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     # --- calendar (working days and festivals) -------------------------------
     "app.calendar": ("节假日", "Holidays"),
+    "app.targets": ("目标客户", "Targets"),
+    "app.campaigns": ("营销活动", "Campaigns"),
+    "app.review": ("复盘", "Review"),
+    "cmd.targets": ("目标客户：按等级、到期、金额等筛选客户，存为名单", "Targets: choose clients by tier, maturity, amount..., save the list"),
+    "cmd.campaigns": ("营销活动：主题、方式、邀约与到场", "Campaigns: theme, method, invitations and attendance"),
+    "cmd.review": ("复盘：联系率、新信息、销售机会和成交额，与上期对比", "Review: reach rate, new information, opportunities and sales, against the period before"),
     "cmd.calendar": ("节假日：工作日、调休与节日，录入官方放假安排", "Holidays: working days, make-up days and festivals; enter an official schedule"),
     "calendar.name": ("工作日与节日", "Working days and festivals"),
     "calendar.title": ("{year} 年 工作日与节日", "Working days and festivals {year}"),
