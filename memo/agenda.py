@@ -17,6 +17,7 @@ reached today stays on today's list, shown done.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,6 +49,7 @@ DEFAULT_RULES: dict[str, Any] = {
     "birthday_ahead": 3,  # "coming up" this many days ahead
     "request_age_days": 7,  # an open request without a due date comes up at this age
     "carry_days": 7,  # a missed date reason (birthday, key date...) carries over this many days
+    "campaign_invite_days": 14,  # invitation calls for an event from this many days before it
 }
 
 
@@ -140,220 +142,369 @@ def _d(value: str | None) -> dt.date | None:
 
 
 class _Scorer:
+    """Points in tenths, as SQL snippets: the weight of a kind, amount and urgency points."""
+
     def __init__(self, rules_: dict[str, Any]):
         self.w = {k: round(float(v) * 10) for k, v in rules_["weights"].items()}
-        self.unit_fen = int(rules_["amount_unit_yuan"]) * 100
+        self.unit_fen = max(1, int(rules_["amount_unit_yuan"]) * 100)
         self.amount_cap = round(float(rules_["amount_cap"]) * 10)
         self.per_day = round(float(rules_["urgency_per_day"]) * 10)
         self.urgency_cap = round(float(rules_["urgency_cap"]) * 10)
 
-    def parts(self, weight: str, amount_fen: int | None = None, urgent_days: int = 0) -> tuple:
-        out = [(f"w:{weight}", self.w.get(weight, 0))]
-        if amount_fen:
-            out.append(("amount", min(amount_fen * 10 // self.unit_fen, self.amount_cap)))
-        if urgent_days > 0:
-            out.append(("urgency", min(urgent_days * self.per_day, self.urgency_cap)))
-        return tuple(out)
+    def weight(self, key: str) -> int:
+        return int(self.w.get(key, 0))
+
+    def amount(self, fen: str) -> str:
+        return f"min(coalesce({fen}, 0) * 10 / {self.unit_fen}, {self.amount_cap})"
+
+    def urgency(self, days: str) -> str:
+        return f"max(0, min(({days}) * {self.per_day}, {self.urgency_cap}))"
 
 
-class _Collector:
-    """Reasons per client, with what each client row needs to be ranked."""
+_ALIVE = "c.deleted_at IS NULL"
+# The last reach before today: last_contact_on, unless that is today's call (then the one before)
+_LAST = ("(CASE WHEN c.last_contact_on = :d THEN (SELECT b.before FROM temp.ag_rb b WHERE b.client_id = c.id) "
+         "ELSE c.last_contact_on END)")
 
-    def __init__(self, day: dt.date, rules_: dict[str, Any], dismissed: set[tuple[int, str]],
-                 reach_before: dict[int, str | None]):
+
+def _not_handled(since: str) -> str:
+    """Not reached on or after `since` (an SQL date expression), before today."""
+    return f"coalesce({_LAST}, '') < {since}"
+
+
+def _days(a: str, b: str) -> str:
+    """b - a in days, SQL dates as text."""
+    return f"CAST(julianday({b}) - julianday({a}) AS INTEGER)"
+
+
+# Each kind's query selects these columns, one row per reason. `obj` is the deposit, key date,
+# memo, holding or campaign it is about (a festival's index); `n1` and `text` are for the words,
+# which only the page needs (they are read again then, for its rows).
+_COLUMNS = "client_id, memo_id, kind, sub, obj, date, overdue, amount, n1, text, wkey, w, a, u, ra, tier, dnc"
+_RANKED = "client_id, memo_id, kind, sub, obj, date, overdue, amount, w, a, u, ra, tier, dnc, w + a + u + ra"
+
+
+_TEMP = (
+    "CREATE TEMP TABLE IF NOT EXISTS ag_rb (client_id INTEGER PRIMARY KEY, before TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS ag_tc (client_id INTEGER PRIMARY KEY, status TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS ag_hide (client_id INTEGER PRIMARY KEY)",
+    "CREATE TEMP TABLE IF NOT EXISTS ag_m (dep INTEGER, client_id INTEGER, amount INTEGER, m TEXT, rollover INTEGER)",
+    # per maturity date of the window: when its call came up, working days left, the confirm day
+    "CREATE TEMP TABLE IF NOT EXISTS ag_w (m TEXT PRIMARY KEY, came_up TEXT, left INTEGER, confirm TEXT)",
+    # yearly anchors with an occurrence near the day: the date, and the year ages count in
+    "CREATE TEMP TABLE IF NOT EXISTS ag_k (kind TEXT, month INTEGER, day INTEGER, leap INTEGER, x TEXT, year INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS ag_roll (term INTEGER, phase INTEGER, day INTEGER, m TEXT)",
+)
+_TEMP_TABLES = ("ag_rb", "ag_tc", "ag_hide", "ag_m", "ag_w", "ag_k", "ag_roll")
+
+
+class _Ctx:
+    """One computation: the day, the rules, the scorer and the SQL parameters every query shares."""
+
+    def __init__(self, db, book: Book, day: dt.date, rules_: dict[str, Any]):  # noqa: ANN001
+        self.db = db
+        self.book = book
         self.day = day
-        self.iso = day.isoformat()
         self.rules = rules_
         self.score = _Scorer(rules_)
-        self.dismissed = dismissed
-        self.rows: dict[Any, Row] = {}
-        # clients reached today: their reach before today. Their reasons are judged as of before
-        # today's call, so the row stays on today's list, shown done.
-        self.reach_before = reach_before
+        self.p = {"d": day.isoformat()}
 
-    def add(self, client_id: int, tier: str, dnc: int, reason: Reason) -> None:
-        if (client_id, reason.ref) in self.dismissed:
-            return
-        row = self.rows.get(client_id)
-        if row is None:
-            row = self.rows[client_id] = Row(client_id=client_id, tier=tier, do_not_call=bool(dnc), reasons=[])
-        row.reasons.append(reason)
+        self.found: list[tuple] = []  # every reason, as _RANKED columns
+        self.left: dict[str, int] = {}  # working days left to each maturity date of the window
 
-    def last_reach(self, client_id: int, last: str | None) -> str | None:
-        """The last reach before today (last_contact_on, unless that is today's call)."""
-        if last == self.iso:
-            return self.reach_before.get(client_id)
-        return last
+    def run(self, sql: str, **params: Any) -> None:
+        self.db.execute(sql, {**self.p, **params})
 
-    def handled(self, client_id: int, last: str | None, since: dt.date) -> bool:
-        """Reached on or after `since`, before today."""
-        last = self.last_reach(client_id, last)
-        return last is not None and last >= since.isoformat()
+    def reasons(self, sql: str, **params: Any) -> None:
+        """Run one kind's query for the columns the ranking needs (sqlite drops the others)."""
+        self.found += self.db.execute(f"WITH q({_COLUMNS}) AS ({sql}) SELECT {_RANKED} FROM q",
+                                      {**self.p, **params}).fetchall()
 
 
 def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: set[str] | None = None,
             limit: int | None = None, offset: int = 0, rules_: dict[str, Any] | None = None) -> Agenda:
     """The today list of `day`: rows in order, the page [offset, offset + limit) filled with
-    names and phones, counts over the whole list."""
+    names, phones and reasons, counts over the whole list.
+
+    Every reason is made in SQL into a scratch table of this connection (TEMP: nothing of the
+    book is written), the rows are ranked from its few columns, and only the page's reasons
+    become Reason objects with their words.
+    """
     from memo import workdays
 
     r = rules_ or rules(book)
     workday = workdays.is_workday(day, book)
-    since = None if workday else workdays.last_workday_before(day, book)
+    wait_since = None if workday else workdays.last_workday_before(day, book)
+    # tens of thousands of small tuples, none of them cyclic: the collector would only walk them
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(book, day, r, wait_since, kinds, tiers, limit, offset)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | None, kinds: set[str] | None,
+             tiers: set[str] | None, limit: int | None, offset: int) -> Agenda:
     with book.raw() as db:
-        dismissed = {(cid, ref) for cid, ref in db.execute("SELECT client_id, ref FROM dismissal")}
-        today_calls = _today_calls(db, day)
-        col = _Collector(day, r, dismissed, _reach_before(db, day, today_calls))
-        _maturities(db, book, col)
-        _birthdays(db, col)
-        _key_dates(db, col)
-        _festivals(db, book, col)
-        _memos(db, col)
-        _holdings(db, col)
-        _cadence(db, col)
-        hidden = _snoozed(db, day)
-        if since is not None:
+        for sql in _TEMP:
+            db.execute(sql)
+        for table in _TEMP_TABLES:
+            db.execute(f"DELETE FROM temp.{table}")
+        ctx = _Ctx(db, book, day, r)
+        _today_calls(ctx)
+        _maturities(ctx)
+        _birthdays(ctx)
+        _key_dates(ctx)
+        _festivals(ctx)
+        _memos(ctx)
+        _holdings(ctx)
+        _cadence(ctx)
+        _campaigns(ctx)
+        hidden = {cid for (cid,) in ctx.db.execute(
+            'SELECT client_id FROM snooze WHERE "on" <= :d AND until > :d', ctx.p)}
+        if wait_since is not None:
             # no answer on the last working day: the next try is on the next working day
-            hidden |= {cid for (cid,) in db.execute(
-                "SELECT DISTINCT client_id FROM contact WHERE at >= ? AND at < ? AND outcome = 'no_answer'",
-                (since.isoformat(), day.isoformat()))}
-        rows, snoozed = _rank(col, today_calls, hidden)
-        counts = {k: 0 for k in REASON_KINDS}
-        for row in rows:
-            for k in row.kinds:
-                counts[k] += 1
-        shown = [row for row in rows
-                 if (not kinds or any(k in kinds for k in row.kinds)) and (not tiers or row.tier in tiers)]
-        page = shown[offset:offset + limit] if limit is not None else shown[offset:]
-        _hydrate(db, page)
+            hidden |= {cid for (cid,) in ctx.db.execute(
+                "SELECT client_id FROM contact WHERE at >= ? AND at < ? AND outcome = 'no_answer'",
+                (wait_since.isoformat(), day.isoformat()))}
+        _dismissed(ctx)
+        ranked, counts, sizes = _rank(ctx, hidden)
+        shown = [x for x in ranked if (not kinds or not kinds.isdisjoint(x[-1])) and (not tiers or x[7] in tiers)]
+        picked = shown[offset:offset + limit] if limit is not None else shown[offset:]
+        page = _page(ctx, picked)
     return Agenda(
-        day=day, rows=page, total=len(shown), counts=counts,
-        todo=sum(1 for x in rows if not x.done and not x.do_not_call),
-        done=sum(1 for x in rows if x.done and not x.do_not_call), snoozed=snoozed,
-        do_not_call=sum(1 for x in rows if x.do_not_call), all_total=len(rows),
+        day=day, rows=page, total=len(shown), counts=counts, todo=sizes[0] + sizes[1], done=sizes[2],
+        snoozed=sizes[4], do_not_call=sizes[3], all_total=len(ranked),
     )
 
 
-def _rank(col: _Collector, today_calls: dict[int, str], hidden: set[int]) -> tuple[list[Row], int]:
-    tier_points = {k: round(float(v) * 10) for k, v in col.rules["tier_points"].items()}
+def _today_calls(ctx: _Ctx) -> None:
+    """Today's last call per client (a reach wins over a later no answer), and for the clients
+    reached today, the day of their reach before today."""
+    nxt = (ctx.day + dt.timedelta(days=1)).isoformat()
+    ctx.run("INSERT INTO temp.ag_tc SELECT client_id, CASE WHEN max(outcome != 'no_answer') = 0 THEN 'no_answer' "
+            "ELSE (SELECT x.outcome FROM contact x WHERE x.client_id = c.client_id AND x.at >= :d AND x.at < :nxt "
+            "AND x.outcome != 'no_answer' ORDER BY x.at DESC, x.id DESC LIMIT 1) END "
+            "FROM contact c WHERE at >= :d AND at < :nxt GROUP BY client_id", nxt=nxt)
+    ctx.run("INSERT INTO temp.ag_rb SELECT t.client_id, (SELECT max(date(x.at)) FROM contact x "
+            "WHERE x.client_id = t.client_id AND x.at < :d AND x.outcome != 'no_answer') "
+            "FROM temp.ag_tc t WHERE t.status != 'no_answer'")
 
+
+# A reason's ref: which reason and which occurrence (dismissals name it).
+def _ref(kind: str, sub: str, obj: int | None, date: str) -> str:
+    if kind == "maturity":
+        return f"deposit:{obj}:{date}" + (f":{sub}" if sub in ("confirm", "demand") else "")
+    if kind in ("birthday", "lunar_birthday"):
+        return f"{kind}:{date}" + (":soon" if sub == "soon" else "")
+    if kind == "key_date":
+        return f"keydate:{obj}:{date}"
+    if kind == "festival":
+        from memo.workdays import FESTIVAL_KEYS
+
+        return f"festival:{FESTIVAL_KEYS[obj]}:{date}"
+    if kind == "holding":
+        return f"holding:{obj}:{sub}"
+    if kind == "cadence":
+        return f"cadence:{date}"
+    if kind == "campaign":
+        return f"campaign:{obj}:{date}:{sub}"
+    return f"memo:{obj}"
+
+
+def _dismissed(ctx: _Ctx) -> None:
+    """Drop the reasons set aside: refs are made only for the clients who have dismissals."""
+    gone: dict[int, set[str]] = {}
+    for cid, ref in ctx.db.execute("SELECT client_id, ref FROM dismissal"):
+        gone.setdefault(cid, set()).add(ref)
+    if gone:
+        ctx.found = [r for r in ctx.found if r[0] not in gone or _ref(r[2], r[3], r[4], r[5]) not in gone[r[0]]]
+
+
+def _rank(ctx: _Ctx, hidden: set[int]) -> tuple[list[tuple], dict[str, int], list[int]]:
+    """Every row in order, as tuples that sort by themselves: (group, -score, first date, client id
+    or 0, memo id or 0, client_id, memo_id, tier, dnc, status, its reasons, its kinds); the
+    clients per reason kind; and how many are to do, tried, done, do-not-call and snoozed."""
+    tp = {k: round(float(v) * 10) for k, v in ctx.rules["tier_points"].items()}
+    status = dict(ctx.db.execute("SELECT client_id, status FROM temp.ag_tc"))
+    rows: dict[tuple, list] = {}
+    get = rows.get
+    for reason in ctx.found:  # the hot loop: one pass, no generators
+        cid = reason[0]
+        key = (cid, None) if cid is not None else (None, reason[1])
+        row = get(key)
+        if row is None:
+            rows[key] = [reason[14], reason[5], {reason[2]}, reason[12], reason[13], [reason]]
+        else:
+            row[0] += reason[14]
+            if reason[5] < row[1]:
+                row[1] = reason[5]
+            row[2].add(reason[2])
+            row[5].append(reason)
+    ranked = []
+    sizes = [0, 0, 0, 0, 0]
+    counts = dict.fromkeys(REASON_KINDS, 0)
+    for (cid, mid), (score, first, kinds, tier, dnc, reasons) in rows.items():
+        st = status.get(cid, "") if cid is not None else ""
+        if cid in hidden and not st:
+            sizes[4] += 1
+            continue
+        for k in kinds:
+            counts[k] += 1
+        tier, dnc = tier or "regular", dnc or 0
+        if cid is not None:
+            score += tp.get(tier, 0)
+        group = 3 if dnc else 2 if st in ("reached", "callback", "declined") else 1 if st == "no_answer" else 0
+        sizes[group] += 1
+        ranked.append((group, -score, first, cid or 0, mid or 0, cid, mid, tier, dnc, st, reasons, kinds))
+    ranked.sort(key=_order)
+    return ranked, counts, sizes
+
+
+def _order(x: tuple) -> tuple:
+    return x[:5]
+
+
+_WKEY = {("maturity", "rollover"): "maturity_rollover", ("maturity", "confirm"): "maturity_confirm",
+         ("maturity", "demand"): "maturity_demand", ("birthday", "soon"): "birthday_soon",
+         ("lunar_birthday", "soon"): "birthday_soon"}
+
+
+def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
+    """The page's rows with their reasons in words, names and phones."""
+    from memo.lunar import age_on
+    from memo.workdays import FESTIVAL_KEYS
+
+    tp = {k: round(float(v) * 10) for k, v in ctx.rules["tier_points"].items()}
     rows = []
-    snoozed = 0
-    for row in col.rows.values():
-        status = today_calls.get(row.client_id, "") if row.client_id is not None else ""
-        if row.client_id in hidden and not status:
-            snoozed += 1
-            continue
-        row.status = status
-        row.tier_points = tier_points.get(row.tier, 0)
-        row.reasons.sort(key=lambda x: (-x.score, x.date, x.ref))
-        rows.append(row)
-    rows.sort(key=Row.sort_key)
-    return rows, snoozed
+    for *_order_, cid, mid, tier, dnc, status, reasons, _kinds in picked:
+        rows.append(Row(client_id=cid, tier=tier, do_not_call=bool(dnc), reasons=list(reasons), status=status,
+                        tier_points=tp.get(tier, 0) if cid is not None else 0, memo_id=mid))
+    if not rows:
+        return rows
+    facts = _facts(ctx.db, [r for row in rows for r in row.reasons])
+    every = ctx.rules["cadence_days"]
+    day = ctx.day
+    for row in rows:
+        made = []
+        for cid, _mid, kind, sub, obj, date, overdue, amount, w, a, u, ra, _tier, _dnc, _s in row.reasons:
+            x = dt.date.fromisoformat(date)
+            text = ""
+            if kind == "maturity":
+                extra: tuple = () if sub == "demand" else (ctx.left.get(date, 0),)
+            elif kind in ("birthday", "lunar_birthday"):
+                year, month, d, leap = facts["birth"][cid]
+                extra = (age_on(year, "solar" if kind == "birthday" else "lunar", x), month, d, bool(leap))
+            elif kind == "key_date":
+                kd_kind, month, d, leap, year, text = facts["keydate"][obj]
+                extra = (age_on(year, kd_kind, x) if year else None, kd_kind, month, d, bool(leap))
+            elif kind == "festival":
+                extra = (FESTIVAL_KEYS[obj],)
+            elif kind == "holding":
+                text, extra = facts["holding"][obj], (sub,)
+            elif kind == "cadence":
+                extra = (overdue + int(every.get(row.tier, 0)), int(every.get(row.tier, 0)), row.tier)
+            elif kind == "campaign":
+                text, extra = facts["campaign"].get(obj, ""), (obj,)
+            else:  # a request or a callback
+                text, created = facts["memo"][obj]
+                extra = ((day - dt.date.fromisoformat(created[:10])).days,)
+            parts = [(f"w:{_WKEY.get((kind, sub), kind)}", w)]
+            if amount:
+                parts.append(("amount", a))
+            if u:
+                parts.append(("urgency", u))
+            if ra:
+                parts.append(("w:round_age", ra))
+            made.append(Reason(kind, sub, _ref(kind, sub, obj, date), x, (x - day).days, overdue, amount, text,
+                               extra, tuple(parts)))
+        made.sort(key=lambda r: (-r.score, r.date, r.ref))
+        row.reasons = made
+    _hydrate(ctx.db, rows)
+    return rows
 
 
-_ALIVE = "c.deleted_at IS NULL"
+def _facts(db, reasons: list[tuple]) -> dict[str, dict]:  # noqa: ANN001
+    """What the page's reasons say in words: birthdays, key dates, memos, products, campaigns."""
+    def ids(*kinds: str, client: bool = False) -> str:
+        return json.dumps(sorted({r[0] if client else r[4] for r in reasons if r[2] in kinds}))
 
-
-def _today_calls(db, day: dt.date) -> dict[int, str]:  # noqa: ANN001
-    """The last outcome of today's calls per client; a reach wins over a later no answer."""
-    out: dict[int, str] = {}
-    nxt = day + dt.timedelta(days=1)
-    for cid, outcome in db.execute("SELECT client_id, outcome FROM contact WHERE at >= ? AND at < ? ORDER BY at, id",
-                                   (day.isoformat(), nxt.isoformat())):
-        if out.get(cid) in ("reached", "callback", "declined") and outcome == "no_answer":
-            continue
-        out[cid] = outcome
+    out: dict[str, dict] = {}
+    out["birth"] = {cid: (y, m, d, leap) for cid, y, m, d, leap in db.execute(
+        "SELECT c.id, c.birth_year, c.birth_month, c.birth_day, c.birth_leap FROM json_each(?) k "
+        "JOIN client c ON c.id = k.value", (ids("birthday", "lunar_birthday", client=True),))}
+    out["keydate"] = {i: (kind, m, d, leap, y, label) for i, kind, m, d, leap, y, label in db.execute(
+        "SELECT kd.id, kd.kind, kd.month, kd.day, kd.leap, kd.year, kd.label FROM json_each(?) k "
+        "JOIN keydate kd ON kd.id = k.value", (ids("key_date"),))}
+    out["memo"] = {i: (text, created) for i, text, created in db.execute(
+        "SELECT m.id, m.text, m.created_at FROM json_each(?) k JOIN memo m ON m.id = k.value",
+        (ids("request", "callback"),))}
+    out["holding"] = dict(db.execute("SELECT h.id, h.product FROM json_each(?) k JOIN holding h ON h.id = k.value",
+                                     (ids("holding"),)))
+    out["campaign"] = dict(db.execute("SELECT x.id, x.name FROM json_each(?) k JOIN campaign x ON x.id = k.value",
+                                      (ids("campaign"),)))
     return out
-
-
-def _reach_before(db, day: dt.date, today_calls: dict[int, str]) -> dict[int, str | None]:  # noqa: ANN001
-    """For clients reached today, the day of their reach before today (None: never)."""
-    reached = [cid for cid, outcome in today_calls.items() if outcome != "no_answer"]
-    if not reached:
-        return {}
-    return dict(db.execute(
-        "SELECT k.value, (SELECT max(date(x.at)) FROM contact x WHERE x.client_id = k.value AND x.at < ? "
-        "AND x.outcome != 'no_answer') FROM json_each(?) k", (day.isoformat(), json.dumps(reached))))
-
-
-def _snoozed(db, day: dt.date) -> set[int]:  # noqa: ANN001
-    return {cid for (cid,) in db.execute('SELECT client_id FROM snooze WHERE "on" <= ? AND until > ?',
-                                         (day.isoformat(), day.isoformat()))}
 
 
 # --- maturities ------------------------------------------------------------------------------------
 
-_DEP_COLS = ("d.id, d.client_id, d.amount_fen, d.start, d.term_months, d.maturity, d.rollover, d.status, "
-             "c.tier, c.do_not_call, c.last_contact_on")
 
-
-def _maturities(db, book: Book, col: _Collector) -> None:  # noqa: ANN001
+def _maturities(ctx: _Ctx) -> None:
+    """Active deposits maturing from the day to `maturity_workdays` working days on (rolling ones
+    at every period, found by their chain keys), the confirm call on the last working day before a
+    maturity not rolled over, and the week after it ("the money went to the demand account")."""
     from memo import workdays
-    from memo.terms import next_maturity_of
 
-    day, r = col.day, col.rules
-    span = int(r["maturity_workdays"])
+    day, book, sc = ctx.day, ctx.book, ctx.score
+    span = int(ctx.rules["maturity_workdays"])
     hi = workdays.add_workdays(day, span, book)
-    lo = day - dt.timedelta(days=int(r["demand_days"]))
-    seen: set[int] = set()
-    rows = db.execute(
-        f"SELECT {_DEP_COLS} FROM deposit d JOIN client c ON c.id = d.client_id "
-        f"WHERE d.status IN ('active', 'matured') AND d.maturity BETWEEN ? AND ? AND {_ALIVE}",
-        (lo.isoformat(), hi.isoformat())).fetchall()
-    # rolling deposits past their first period: by the chain keys of each date in the window
+    lo = day - dt.timedelta(days=int(ctx.rules["demand_days"]))
+    window = []
+    x = day
+    while x <= hi:
+        window.append((x.isoformat(), workdays.add_workdays(x, -span, book).isoformat(),
+                       workdays.workdays_between(day, x, book), workdays.last_workday_before(x, book).isoformat()))
+        x += dt.timedelta(days=1)
+    ctx.db.executemany("INSERT INTO temp.ag_w VALUES (?, ?, ?, ?)", window)
+    ctx.left = {iso: left for iso, _came_up, left, _confirm in window}
+    ctx.run("INSERT INTO temp.ag_m SELECT d.id, d.client_id, d.amount_fen, d.maturity, d.rollover FROM deposit d "
+            "WHERE d.status IN ('active', 'matured') AND d.maturity BETWEEN :d AND :hi", hi=hi.isoformat())
     keys = []
-    for term in _roll_terms(db):
-        x = day
-        while x <= hi:
-            keys.append((term, (x.year * 12 + x.month - 1) % term, min(x.day, 28)))
-            x += dt.timedelta(days=1)
+    for term in _roll_terms(ctx.db):
+        for iso, *_ in window:
+            x = dt.date.fromisoformat(iso)
+            last_day = (x + dt.timedelta(days=1)).month != x.month
+            for anchor_day in range(x.day, 32 if last_day else x.day + 1):
+                keys.append((term, (x.year * 12 + x.month - 1) % term, anchor_day, iso))
     if keys:
-        rows += db.execute(
-            f"SELECT {_DEP_COLS} FROM json_each(?) k "
-            "JOIN deposit d INDEXED BY ix_deposit_roll ON d.roll_term = k.value ->> 0 "
-            "AND d.roll_phase = k.value ->> 1 AND d.roll_day = k.value ->> 2 "
-            f"JOIN client c ON c.id = d.client_id WHERE d.status = 'active' AND d.rollover = 1 "
-            f"AND d.roll_term IS NOT NULL AND {_ALIVE}",
-            (json.dumps(sorted(set(keys))),)).fetchall()
-    for dep_id, cid, fen, start, term, maturity, rollover, status, tier, dnc, last in rows:
-        if dep_id in seen:
-            continue
-        seen.add(dep_id)
-        first = dt.date.fromisoformat(maturity)
-        if status == "active" and rollover:
-            m, _k = next_maturity_of(dt.date.fromisoformat(start), term, first, True, day)
-        else:
-            m = first
-        if day <= m <= hi:
-            _maturity_reasons(col, book, dep_id, cid, tier, dnc, last, fen, m, bool(rollover), span)
-        elif lo <= m < day and not rollover and not col.handled(cid, last, m):
-            # not rolled over and nobody talked to the client since: the money is waiting
-            ref = f"deposit:{dep_id}:{m.isoformat()}:demand"
-            col.add(cid, tier, dnc, Reason(
-                "maturity", "demand", ref, m, (m - day).days, (day - m).days, fen,
-                parts=col.score.parts("maturity_demand", fen, (day - m).days)))
-
-
-def _maturity_reasons(col: _Collector, book: Book, dep_id: int, cid: int, tier: str, dnc: int,  # noqa: PLR0913
-                      last: str | None, fen: int, m: dt.date, rollover: bool, span: int) -> None:
-    from memo import workdays
-
-    day = col.day
-    came_up = workdays.add_workdays(m, -span, book)
-    left = workdays.workdays_between(day, m, book)
-    if not col.handled(cid, last, came_up):
-        sub = "rollover" if rollover else ""
-        col.add(cid, tier, dnc, Reason(
-            "maturity", sub, f"deposit:{dep_id}:{m.isoformat()}", m, (m - day).days,
-            max(0, (day - came_up).days), fen, extra=(left,),
-            parts=col.score.parts("maturity_rollover" if rollover else "maturity", fen, span - left)))
-    confirm = workdays.last_workday_before(m, book)
-    if confirm <= day < m and not col.handled(cid, last, confirm):
-        col.add(cid, tier, dnc, Reason(
-            "maturity", "confirm", f"deposit:{dep_id}:{m.isoformat()}:confirm", m, (m - day).days,
-            (day - confirm).days, fen, extra=(left,),
-            parts=col.score.parts("maturity_confirm", fen, (day - confirm).days)))
+        # rolling deposits past their first period: the chain date in the window is exact by the keys
+        ctx.db.executemany("INSERT INTO temp.ag_roll VALUES (?, ?, ?, ?)", keys)
+        ctx.run("INSERT INTO temp.ag_m SELECT d.id, d.client_id, d.amount_fen, k.m, 1 FROM temp.ag_roll k "
+                "CROSS JOIN deposit d INDEXED BY ix_deposit_roll ON d.roll_term = k.term "
+                "AND d.roll_phase = k.phase AND d.roll_day = k.day "
+                "WHERE d.status = 'active' AND d.rollover = 1 AND d.roll_term IS NOT NULL AND d.maturity < :d")
+    win = ("FROM temp.ag_m mm CROSS JOIN temp.ag_w w ON w.m = mm.m CROSS JOIN client c ON c.id = mm.client_id "
+           f"WHERE {_ALIVE} ")
+    ctx.reasons("SELECT mm.client_id, NULL, 'maturity', CASE WHEN mm.rollover THEN 'rollover' ELSE '' END, mm.dep, "
+            f"mm.m, max(0, {_days('w.came_up', ':d')}), mm.amount, w.left, NULL, "
+            "CASE WHEN mm.rollover THEN 'maturity_rollover' ELSE 'maturity' END, "
+            f"CASE WHEN mm.rollover THEN {sc.weight('maturity_rollover')} ELSE {sc.weight('maturity')} END, "
+            f"{sc.amount('mm.amount')}, {sc.urgency(f'{span} - w.left')}, 0, c.tier, c.do_not_call "
+            + win + f"AND {_not_handled('w.came_up')}")
+    # the confirm call: for money that may leave (a rolling deposit's call is the one above)
+    ctx.reasons("SELECT mm.client_id, NULL, 'maturity', 'confirm', mm.dep, mm.m, "
+            f"{_days('w.confirm', ':d')}, mm.amount, w.left, NULL, 'maturity_confirm', {sc.weight('maturity_confirm')}, 0, "
+            f"{sc.urgency(_days('w.confirm', ':d'))}, 0, c.tier, c.do_not_call "
+            + win + f"AND NOT mm.rollover AND w.confirm <= :d AND :d < mm.m AND {_not_handled('w.confirm')}")
+    # not rolled over and nobody reached since: the money is waiting in the demand account
+    ctx.reasons("SELECT d.client_id, NULL, 'maturity', 'demand', d.id, d.maturity, "
+            f"{_days('d.maturity', ':d')}, d.amount_fen, NULL, NULL, 'maturity_demand', {sc.weight('maturity_demand')}, "
+            f"{sc.amount('d.amount_fen')}, {sc.urgency(_days('d.maturity', ':d'))}, 0, c.tier, c.do_not_call "
+            "FROM deposit d CROSS JOIN client c ON c.id = d.client_id WHERE d.status IN ('active', 'matured') "
+            f"AND d.rollover = 0 AND d.maturity >= :lo AND d.maturity < :d AND {_ALIVE} "
+            f"AND {_not_handled('d.maturity')}", lo=lo.isoformat())
 
 
 def _roll_terms(db) -> list[int]:  # noqa: ANN001
@@ -371,8 +522,9 @@ def _roll_terms(db) -> list[int]:  # noqa: ANN001
 
 
 @lru_cache(maxsize=64)
-def _anchors_between(lo: dt.date, hi: dt.date) -> tuple[tuple[str, int, int, int, dt.date], ...]:
-    """Every yearly anchor (kind, month, day, leap) with an occurrence in [lo, hi], and that date."""
+def _anchors_between(lo: dt.date, hi: dt.date) -> tuple[tuple[str, int, int, int, dt.date, int], ...]:
+    """Every yearly anchor (kind, month, day, leap) with an occurrence in [lo, hi], that date, and
+    the year ages count in there (the solar year, or the lunar year of the date)."""
     from memo import lunar
 
     out = []
@@ -384,7 +536,7 @@ def _anchors_between(lo: dt.date, hi: dt.date) -> tuple[tuple[str, int, int, int
                 except ValueError:
                     continue
                 if lo <= x <= hi:
-                    out.append(("solar", month, d, 0, x))
+                    out.append(("solar", month, d, 0, x, x.year))
     lunar_years = {lunar.solar_to_lunar(lo)[0], lunar.solar_to_lunar(hi)[0]}
     for ly in sorted(lunar_years):
         for month in range(1, 13):
@@ -392,196 +544,171 @@ def _anchors_between(lo: dt.date, hi: dt.date) -> tuple[tuple[str, int, int, int
                 for leap in (0, 1):
                     x = lunar.yearly_lunar(month, d, bool(leap), ly)
                     if lo <= x <= hi:
-                        out.append(("lunar", month, d, leap, x))
+                        out.append(("lunar", month, d, leap, x, lunar.solar_to_lunar(x)[0]))
     return tuple(out)
 
 
-def _anchor_json(anchors, kind: str) -> tuple[str, dict]:  # noqa: ANN001
-    picked = [(m, d, leap) for k, m, d, leap, _x in anchors if k == kind]
-    when = {(m, d, leap): x for k, m, d, leap, x in anchors if k == kind}
-    return json.dumps(picked), when
+def _birthdays(ctx: _Ctx) -> None:
+    """On the day (and carried over), "coming up" `birthday_ahead` days before; a round age weighs
+    more. Also fills the anchors _key_dates reads."""
+    from memo.lunar import ROUND_AGE_FROM
 
-
-def _birthdays(db, col: _Collector) -> None:  # noqa: ANN001
-    from memo.lunar import age_on, is_round_age
-
-    day, r = col.day, col.rules
-    ahead = int(r["birthday_ahead"])
-    lo, hi = day - dt.timedelta(days=int(r["carry_days"])), day + dt.timedelta(days=ahead)
-    anchors = _anchors_between(lo, hi)
-    for kind, reason_kind in (("solar", "birthday"), ("lunar", "lunar_birthday")):
-        keys, when = _anchor_json(anchors, kind)
-        leap_test = "AND c.birth_leap = k.value ->> 2" if kind == "lunar" else ""
-        rows = db.execute(
-            "SELECT c.id, c.tier, c.do_not_call, c.last_contact_on, c.birth_month, c.birth_day, c.birth_leap, "
+    day, sc = ctx.day, ctx.score
+    lo = day - dt.timedelta(days=int(ctx.rules["carry_days"]))
+    hi = day + dt.timedelta(days=int(ctx.rules["birthday_ahead"]))
+    ctx.db.executemany("INSERT INTO temp.ag_k VALUES (?, ?, ?, ?, ?, ?)",
+                       [(k, m, d, leap, x.isoformat(), year) for k, m, d, leap, x, year in _anchors_between(lo, hi)])
+    for kind, reason in (("solar", "birthday"), ("lunar", "lunar_birthday")):
+        leap_test = "AND c.birth_leap = k.leap " if kind == "lunar" else ""
+        age, late = "(k.year - c.birth_year)", _days("k.x", ":d")
+        ctx.reasons(
+            f"SELECT c.id, NULL, '{reason}', CASE WHEN k.x > :d THEN 'soon' ELSE '' END, NULL, k.x, "
+            f"CASE WHEN k.x > :d THEN 0 ELSE {late} END, NULL, CASE WHEN {age} >= 0 THEN {age} END, NULL, "
+            f"CASE WHEN k.x > :d THEN 'birthday_soon' ELSE '{reason}' END, "
+            f"CASE WHEN k.x > :d THEN {sc.weight('birthday_soon')} ELSE {sc.weight(reason)} END, 0, "
+            f"CASE WHEN k.x > :d THEN 0 ELSE {sc.urgency(late)} END, "
+            f"CASE WHEN k.x <= :d AND {age} >= {ROUND_AGE_FROM} AND {age} % 10 = 0 "
+            f"THEN {sc.weight('round_age')} ELSE 0 END, c.tier, c.do_not_call "
             # CROSS JOIN keeps the anchors outside: else sqlite walks every client of the kind
-            "c.birth_year FROM json_each(?) k CROSS JOIN client c INDEXED BY ix_client_birth "
-            "ON c.birth_kind = ? AND c.birth_month = k.value ->> 0 AND c.birth_day = k.value ->> 1 "
-            f"{leap_test} WHERE {_ALIVE}", (keys, kind)).fetchall()
-        for cid, tier, dnc, last, month, d, leap, year in rows:
-            x = when.get((month, d, int(leap) if kind == "lunar" else 0))
-            if x is None:
-                continue
-            age = age_on(year, kind, x)
-            round_age = is_round_age(age)
-            if x > day:
-                parts = col.score.parts("birthday_soon")
-                col.add(cid, tier, dnc, Reason(
-                    reason_kind, "soon", f"{reason_kind}:{x.isoformat()}:soon", x, (x - day).days, 0,
-                    extra=(age, month, d, bool(leap)), parts=parts))
-            elif not col.handled(cid, last, x):
-                parts = col.score.parts(reason_kind, None, (day - x).days)
-                if round_age:
-                    parts += (("w:round_age", col.score.w.get("round_age", 0)),)
-                col.add(cid, tier, dnc, Reason(
-                    reason_kind, "", f"{reason_kind}:{x.isoformat()}", x, (x - day).days, (day - x).days,
-                    extra=(age, month, d, bool(leap)), parts=parts))
+            "FROM temp.ag_k k CROSS JOIN client c INDEXED BY ix_client_birth ON c.birth_kind = k.kind "
+            f"AND c.birth_month = k.month AND c.birth_day = k.day {leap_test}"
+            f"WHERE k.kind = :kind AND {_ALIVE} AND (k.x > :d OR {_not_handled('k.x')})", kind=kind)
 
 
-def _key_dates(db, col: _Collector) -> None:  # noqa: ANN001
-    from memo.lunar import age_on
-
-    day, r = col.day, col.rules
-    lo = day - dt.timedelta(days=int(r["carry_days"]))
-    anchors = _anchors_between(lo, day)
-    picked = [(k, m, d, leap) for k, m, d, leap, _x in anchors]
-    when = {(k, m, d, leap): x for k, m, d, leap, x in anchors}
-    rows = db.execute(
-        "SELECT kd.id, kd.client_id, c.tier, c.do_not_call, c.last_contact_on, kd.kind, kd.month, kd.day, "
-        "kd.leap, kd.year, kd.label FROM json_each(?) k JOIN keydate kd INDEXED BY ix_keydate_md "
-        "ON kd.kind = k.value ->> 0 AND kd.month = k.value ->> 1 AND kd.day = k.value ->> 2 "
-        "AND (kd.kind = 'solar' OR kd.leap = k.value ->> 3) "
-        f"JOIN client c ON c.id = kd.client_id WHERE {_ALIVE}", (json.dumps(picked),)).fetchall()
-    for kd_id, cid, tier, dnc, last, kind, month, d, leap, year, label in rows:
-        x = when.get((kind, month, d, int(leap) if kind == "lunar" else 0))
-        if x is None or col.handled(cid, last, x):
-            continue
-        years = age_on(year, kind, x) if year else None
-        if year and years is None:
-            continue  # planned ahead: no anniversary before the date itself
-        col.add(cid, tier, dnc, Reason(
-            "key_date", "", f"keydate:{kd_id}:{x.isoformat()}", x, (x - day).days, (day - x).days,
-            text=label, extra=(years, kind, month, d, bool(leap)),
-            parts=col.score.parts("key_date", None, (day - x).days)))
+def _key_dates(ctx: _Ctx) -> None:
+    """Business openings, weddings...: on the day, carried over; none before the date's own year.
+    The anchors are the birthdays' (from `carry_days` back), up to today."""
+    day, sc = ctx.day, ctx.score
+    lo = day - dt.timedelta(days=int(ctx.rules["carry_days"]))
+    years, late = "(k.year - kd.year)", _days("k.x", ":d")
+    ctx.reasons(
+        "SELECT kd.client_id, NULL, 'key_date', '', kd.id, k.x, " + late + ", NULL, "
+        f"CASE WHEN kd.year IS NOT NULL THEN {years} END, kd.label, 'key_date', {sc.weight('key_date')}, 0, "
+        f"{sc.urgency(late)}, 0, c.tier, c.do_not_call "
+        "FROM temp.ag_k k CROSS JOIN keydate kd INDEXED BY ix_keydate_md ON kd.kind = k.kind "
+        "AND kd.month = k.month AND kd.day = k.day AND (kd.kind = 'solar' OR kd.leap = k.leap) "
+        f"CROSS JOIN client c ON c.id = kd.client_id WHERE k.x >= :lo AND k.x <= :d AND {_ALIVE} "
+        f"AND (kd.year IS NULL OR {years} >= 0) AND {_not_handled('k.x')}", lo=lo.isoformat())
 
 
-def _festivals(db, book: Book, col: _Collector) -> None:  # noqa: ANN001
-    """On the working day before a greeting festival (and until the festival), the top tiers."""
+def _festivals(ctx: _Ctx) -> None:
+    """From the working day before a greeting festival to the festival itself, the top tiers."""
     from memo import workdays
 
-    day, r = col.day, col.rules
-    tiers = [t for t in r["festival_tiers"] if t in TIERS]
+    day, sc = ctx.day, ctx.score
+    tiers = [t for t in ctx.rules["festival_tiers"] if t in TIERS]
     if not tiers:
         return
     for year in (day.year, day.year + 1):
         for fest in workdays.festivals(year):
-            if fest.key not in r["festivals"]:
+            if fest.key not in ctx.rules["festivals"]:
                 continue
-            call_day = workdays.last_workday_before(fest.date, book)
+            call_day = workdays.last_workday_before(fest.date, ctx.book)
             if not call_day <= day <= fest.date:
                 continue
-            marks = ",".join("?" * len(tiers))
-            for cid, tier, dnc, last in db.execute(
-                    f"SELECT c.id, c.tier, c.do_not_call, c.last_contact_on FROM client c "
-                    f"WHERE c.tier IN ({marks}) AND {_ALIVE}", tiers):
-                if col.handled(cid, last, call_day):
-                    continue
-                col.add(cid, tier, dnc, Reason(
-                    "festival", "", f"festival:{fest.key}:{fest.date.isoformat()}", fest.date,
-                    (fest.date - day).days, (day - call_day).days, extra=(fest.key,),
-                    parts=col.score.parts("festival", None, (day - call_day).days)))
+            late = (day - call_day).days
+            ctx.reasons(
+                "SELECT c.id, NULL, 'festival', '', :key, :on, :late, NULL, NULL, NULL, 'festival', "
+                f"{sc.weight('festival')}, 0, {sc.urgency(':late')}, 0, c.tier, c.do_not_call FROM client c "
+                f"WHERE c.tier IN (SELECT value FROM json_each(:tiers)) AND {_ALIVE} AND {_not_handled(':call')}",
+                on=fest.date.isoformat(), late=late, key=workdays.FESTIVAL_KEYS.index(fest.key), tiers=json.dumps(tiers),
+                call=call_day.isoformat())
 
 
 # --- memos, holdings, cadence ----------------------------------------------------------------------
 
 
-def _memos(db, col: _Collector) -> None:  # noqa: ANN001
+def _memos(ctx: _Ctx) -> None:
     """Open requests and callbacks due by today; requests with no due date once `request_age_days`
     old. A memo that names no client is a row of its own."""
-    day = col.day
-    age = int(col.rules["request_age_days"])
+    day, sc = ctx.day, ctx.score
+    age = int(ctx.rules["request_age_days"])
     # created before the day after (day - age): created_at is a timestamp, compared as text
     cut = (day - dt.timedelta(days=age - 1)).isoformat()
-    base = ("SELECT m.id, m.client_id, m.kind, m.text, m.due, m.created_at, c.tier, c.do_not_call, "
-            "c.last_contact_on FROM memo m INDEXED BY ix_memo_open_due LEFT JOIN client c ON c.id = m.client_id "
-            "WHERE m.status = 'open' AND m.deleted_at IS NULL AND m.kind IN ('request', 'callback') "
+    x = f"coalesce(m.due, date(m.created_at, CASE WHEN m.kind = 'request' THEN '+{age} days' ELSE '+0 days' END))"
+    late = f"max(0, {_days(x, ':d')})"
+    select = ("SELECT m.client_id, CASE WHEN m.client_id IS NULL THEN m.id END, m.kind, "
+              f"CASE WHEN m.due IS NULL THEN 'no_due' ELSE '' END, m.id, {x}, {late}, NULL, "
+              f"{_days('date(m.created_at)', ':d')}, m.text, m.kind, "
+              f"CASE m.kind WHEN 'request' THEN {sc.weight('request')} ELSE {sc.weight('callback')} END, 0, "
+              f"{sc.urgency(late)}, 0, c.tier, c.do_not_call ")
+    base = (select + "FROM memo m INDEXED BY ix_memo_open_due LEFT JOIN client c ON c.id = m.client_id "
+            "WHERE m.status = 'open' AND m.kind IN ('request', 'callback') AND m.deleted_at IS NULL "
             "AND (m.client_id IS NULL OR c.deleted_at IS NULL) ")
-    rows = db.execute(base + "AND m.due <= ?", (day.isoformat(),)).fetchall()
-    rows += db.execute(base + "AND m.due IS NULL AND (m.kind = 'callback' OR m.created_at < ?)", (cut,)).fetchall()
-    if col.reach_before:
-        # the callbacks today's call kept: still on today's row, shown done
-        nxt = (day + dt.timedelta(days=1)).isoformat()
-        rows += db.execute(
-            "SELECT m.id, m.client_id, m.kind, m.text, m.due, m.created_at, c.tier, c.do_not_call, "
-            "c.last_contact_on FROM json_each(?) k JOIN memo m INDEXED BY ix_memo_client ON m.client_id = k.value "
-            "JOIN client c ON c.id = m.client_id WHERE m.kind = 'callback' AND m.status = 'done' "
-            "AND m.deleted_at IS NULL AND m.resolved_at >= ? AND m.resolved_at < ? "
-            f"AND (m.due IS NULL OR m.due <= ?) AND {_ALIVE}",
-            (json.dumps(list(col.reach_before)), day.isoformat(), nxt, day.isoformat())).fetchall()
-    for memo_id, cid, kind, text, due, created, tier, dnc, last in rows:
-        if due is not None:
-            x = dt.date.fromisoformat(due)
-            late = (day - x).days
-        else:
-            x = _d(created) + (dt.timedelta(days=age) if kind == "request" else dt.timedelta())
-            late = max(0, (day - x).days)
-        waited = (day - _d(created)).days
-        reason = Reason(kind, "" if due else "no_due", f"memo:{memo_id}", x, (x - day).days, late, text=text,
-                        extra=(waited,), parts=col.score.parts(kind, None, late))
-        if cid is None:
-            col.rows[("memo", memo_id)] = Row(client_id=None, tier="regular", do_not_call=False,
-                                              reasons=[reason], memo_id=memo_id)
-        else:
-            col.add(cid, tier, dnc, reason)
+    ctx.reasons(base + "AND m.due <= :d")
+    ctx.reasons(base + "AND m.due IS NULL AND (m.kind = 'callback' OR m.created_at < :cut)", cut=cut)
+    # the callbacks today's call kept: still on today's row, shown done
+    nxt = (day + dt.timedelta(days=1)).isoformat()
+    ctx.reasons(select + "FROM temp.ag_rb b CROSS JOIN memo m INDEXED BY ix_memo_client ON m.client_id = b.client_id "
+            "CROSS JOIN client c ON c.id = m.client_id WHERE m.kind = 'callback' AND m.status = 'done' "
+            "AND m.deleted_at IS NULL AND m.resolved_at >= :d AND m.resolved_at < :nxt "
+            f"AND (m.due IS NULL OR m.due <= :d) AND {_ALIVE}", nxt=nxt)
 
 
-def _holdings(db, col: _Collector) -> None:  # noqa: ANN001
-    day = col.day
-    cols = ("SELECT h.id, h.client_id, h.product, h.amount_fen, h.crossed, h.latest_price_date, c.tier, "
-            "c.do_not_call, c.last_contact_on ")
-    rows = db.execute(
-        cols + "FROM holding h INDEXED BY ix_holding_untold "
-        "JOIN client c ON c.id = h.client_id WHERE h.status = 'held' AND h.crossed IS NOT NULL "
-        f"AND h.alert_told_on IS NULL AND {_ALIVE}").fetchall()
-    if col.reach_before:
-        # the lines today's call told: still on today's row, shown done
-        rows += db.execute(
-            cols + "FROM json_each(?) k JOIN holding h INDEXED BY ix_holding_client ON h.client_id = k.value "
-            "JOIN client c ON c.id = h.client_id WHERE h.status = 'held' AND h.crossed IS NOT NULL "
-            f"AND h.alert_told_on = ? AND {_ALIVE}",
-            (json.dumps(list(col.reach_before)), day.isoformat())).fetchall()
-    for h_id, cid, product, fen, line, price_on, tier, dnc, last in rows:
-        x = _d(price_on) or day
-        late = max(0, (day - x).days)
-        col.add(cid, tier, dnc, Reason(
-            "holding", line, f"holding:{h_id}:{line}:{x.isoformat()}", x, (x - day).days, late, fen,
-            text=product, extra=(line,), parts=col.score.parts("holding", fen, late)))
+def _holdings(ctx: _Ctx) -> None:
+    """A take-profit or stop-loss line crossed and not yet told (or told by today's call)."""
+    sc = ctx.score
+    x = "coalesce(h.latest_price_date, :d)"
+    late = f"max(0, {_days(x, ':d')})"
+    select = (f"SELECT h.client_id, NULL, 'holding', h.crossed, h.id, {x}, {late}, h.amount_fen, NULL, "
+              f"h.product, 'holding', {sc.weight('holding')}, {sc.amount('h.amount_fen')}, {sc.urgency(late)}, 0, "
+              "c.tier, c.do_not_call ")
+    ctx.reasons(select + "FROM holding h INDEXED BY ix_holding_untold CROSS JOIN client c ON c.id = h.client_id "
+            f"WHERE h.status = 'held' AND h.crossed IS NOT NULL AND h.alert_told_on IS NULL AND {_ALIVE}")
+    # the lines today's call told: still on today's row, shown done
+    ctx.reasons(select + "FROM temp.ag_rb b CROSS JOIN holding h INDEXED BY ix_holding_client ON h.client_id = b.client_id "
+            "CROSS JOIN client c ON c.id = h.client_id WHERE h.status = 'held' AND h.crossed IS NOT NULL "
+            f"AND h.alert_told_on = :d AND {_ALIVE}")
 
 
-def _cadence(db, col: _Collector) -> None:  # noqa: ANN001
+def _cadence(ctx: _Ctx) -> None:
     """Days since the last reach (or since the client came into the book) past the tier's cadence."""
-    day = col.day
-    for tier, every in col.rules["cadence_days"].items():
+    sc = ctx.score
+    for tier, every in ctx.rules["cadence_days"].items():
         if tier not in TIERS or not every:
             continue
         every = int(every)
-        cut = (day - dt.timedelta(days=every)).isoformat()
-        sql = ("SELECT c.id, c.do_not_call, c.last_contact_on, c.created_at FROM client c "
-               f"INDEXED BY ix_client_cadence WHERE c.tier = ? AND {_ALIVE} AND ")
-        rows = db.execute(sql + "c.last_contact_on < ?", (tier, cut)).fetchall()
-        rows += db.execute(sql + "c.last_contact_on IS NULL AND c.created_at < ?", (tier, cut)).fetchall()
-        # reached today: judged as of before the call (the row shows done)
-        rows += db.execute(sql + "c.last_contact_on = ?", (tier, col.iso)).fetchall()
-        for cid, dnc, last, created in rows:
-            last = col.last_reach(cid, last)
-            since = _d(last) or _d(created)
-            due = since + dt.timedelta(days=every)
-            if due >= day:
-                continue
-            late = (day - due).days
-            col.add(cid, tier, dnc, Reason(
-                "cadence", "" if last else "never", f"cadence:{due.isoformat()}", due, (due - day).days, late,
-                extra=((day - since).days, every, tier), parts=col.score.parts("cadence", None, late)))
+        cut = (ctx.day - dt.timedelta(days=every)).isoformat()
+        # each branch knows its last reach: the stored day; none; or, reached today, the one before
+        for last, source, where in (
+                ("c.last_contact_on", "client c INDEXED BY ix_client_cadence", "c.last_contact_on < :cut"),
+                ("NULL", "client c INDEXED BY ix_client_cadence", "c.last_contact_on IS NULL AND c.created_at < :cut"),
+                ("b.before", "temp.ag_rb b CROSS JOIN client c ON c.id = b.client_id",
+                 "c.last_contact_on = :d AND coalesce(b.before, date(c.created_at)) < :cut")):
+            since = f"coalesce({last}, date(c.created_at))"
+            due = f"date({since}, '+{every} days')"
+            late = _days(due, ":d")
+            ctx.reasons(f"SELECT c.id, NULL, 'cadence', CASE WHEN {last} IS NULL THEN 'never' ELSE '' END, NULL, "
+                    f"{due}, {late}, NULL, {_days(since, ':d')}, NULL, 'cadence', {sc.weight('cadence')}, 0, "
+                    f"{sc.urgency(late)}, 0, c.tier, c.do_not_call FROM {source} "
+                    f"WHERE c.tier = :tier AND {_ALIVE} AND {where}", tier=tier, cut=cut)
+
+
+def _campaigns(ctx: _Ctx) -> None:
+    """Campaign invitations due and event reminders (memo.campaigns). Handled like the others: a
+    reach since the invitation call came up (`campaign_invite_days` before the event) or since the
+    reminder day."""
+    from memo import workdays
+    from memo.campaigns import today_reasons
+
+    rows = today_reasons(ctx.db, ctx.day, ctx.rules, ctx.book)
+    if not rows:
+        return
+    alive = {cid: (tier, dnc, before if last == ctx.p["d"] else last)
+             for cid, tier, dnc, last, before in ctx.db.execute(
+                 "SELECT c.id, c.tier, c.do_not_call, c.last_contact_on, b.before FROM json_each(?) k "
+                 "CROSS JOIN client c ON c.id = k.value LEFT JOIN temp.ag_rb b ON b.client_id = c.id "
+                 "WHERE c.deleted_at IS NULL", (json.dumps(sorted({r[0] for r in rows})),))}
+    ahead = dt.timedelta(days=int(ctx.rules.get("campaign_invite_days", 14)))
+    w = ctx.score.weight("campaign")
+    for cid, sub, _ref, on, _name, campaign_id in rows:
+        if cid not in alive:
+            continue
+        tier, dnc, last = alive[cid]
+        since = workdays.last_workday_before(on, ctx.book) if sub == "remind" else on - ahead
+        if last is not None and last >= since.isoformat():
+            continue
+        ctx.found.append((cid, None, "campaign", sub, campaign_id, on.isoformat(), 0, None, w, 0, 0, 0, tier, dnc, w))
 
 
 # --- the page's names and phones --------------------------------------------------------------------
@@ -624,7 +751,7 @@ def detail(reason: Reason, privacy: bool = False) -> str:
         when = (t("why.matures_today") if reason.days == 0 else t("why.workdays_left", n=left) if left > 0
                 else t("why.days_left", n=reason.days))
         key = "why.maturity_rollover" if sub == "rollover" else "why.maturity"
-        return t(key, amount=amount, date=date, left=when) + late
+        return t(key, amount=amount, date=date, left=when)  # the days left say how urgent: no "overdue"
     if k in ("birthday", "lunar_birthday"):
         from memo.lunar import format_lunar, is_round_age
 
@@ -657,6 +784,10 @@ def detail(reason: Reason, privacy: bool = False) -> str:
         return t("why.callback", text=reason.text) + late
     if k == "holding":
         return t(f"why.{reason.extra[0]}", product=reason.text)
+    if k == "campaign":
+        from memo.campaigns import reason_text
+
+        return reason_text(sub, reason.text, reason.date, reason.date - dt.timedelta(days=reason.days))
     if k == "cadence":
         days, every, tier = reason.extra
         key = "why.cadence_never" if sub == "never" else "why.cadence"

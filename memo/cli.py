@@ -116,8 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     i18n.set_lang(getattr(args, "lang", None) or i18n.detect_lang())
+    from memo.codes import AmbiguousClient, DomainError  # not memo.ops: the app starts without the ORM
     from memo.db import BookError
-    from memo.ops import AmbiguousClient, DomainError
 
     try:
         code = _dispatch(args)

@@ -33,3 +33,11 @@ class DomainError(ValueError):
         self.code = code
         self.value = str(value)
         self.field = field
+
+
+class AmbiguousClient(DomainError):
+    """A reference that matches several clients: .candidates are the search hits to choose from."""
+
+    def __init__(self, value: str, candidates: list):
+        super().__init__("client.ambiguous", value)
+        self.candidates = candidates

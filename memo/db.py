@@ -64,6 +64,7 @@ PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA cache_size = -65536",  # 64 MB: the search indexes stay in memory
     "PRAGMA mmap_size = 268435456",
+    "PRAGMA temp_store = MEMORY",  # the today list's scratch tables and sorts
 )
 
 

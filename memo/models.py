@@ -114,7 +114,7 @@ class Memo(Stamped, table=True):
         _in("status", MEMO_STATUSES),
         CheckConstraint("length(text) > 0", name="ck_memo_text"),
         Index("ix_memo_client", "client_id", "created_at"),
-        Index("ix_memo_open_due", "status", "due"),
+        Index("ix_memo_open_due", "status", "kind", "due"),  # the today list: open requests/callbacks by due
         # Open requests per client (search hits, the card): a small covering index.
         Index("ix_memo_open_client", "client_id", "kind",
               sqlite_where=text("status = 'open' AND deleted_at IS NULL")),
@@ -160,8 +160,8 @@ class Deposit(Stamped, table=True):
     status: str = Field(default="active", nullable=False)
     closed_on: Optional[dt.date] = None
     note: str = Field(default="", nullable=False)
-    # The maturity chain as keys (memo.money.roll_keys): term months, the anchor's month index
-    # modulo the term, its day capped at 28. NULL when the dates make no chain.
+    # The maturity chain as keys (memo.terms.roll_keys): term months, the anchor's month index
+    # modulo the term, its day. NULL when the dates make no chain.
     roll_term: Optional[int] = None
     roll_phase: Optional[int] = None
     roll_day: Optional[int] = None

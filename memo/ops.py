@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from memo import search
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
-from memo.codes import DomainError
+from memo.codes import AmbiguousClient, DomainError  # noqa: F401  (re-exported)
 from memo.db import Book
 from memo.models import MEMO_KINDS, RISKS, TIERS, Client, ClientTag, Contact, Memo, Phone, Setting
 from memo.names import name_keys
@@ -29,10 +29,6 @@ NAME_KEY_CHARS = 64  # pinyin keys come from a name's start; a 100 KB "name" sta
 
 
 
-class AmbiguousClient(DomainError):
-    def __init__(self, value: str, candidates: list[search.Hit]):
-        super().__init__("client.ambiguous", value)
-        self.candidates = candidates
 
 
 # --- plain values ---------------------------------------------------------------------------

@@ -81,14 +81,15 @@ def roll_keys(start: dt.date, term_months: int | None, maturity: dt.date) -> tup
 
     Every maturity of the chain is anchor + n x term months (deposit_periods), so it falls in a
     month whose index is the anchor's modulo the term, on the anchor's day, or on the month's last
-    day when that is shorter. The day is capped at 28, so a lookup by (term, month index % term,
-    min(day, 28)) finds every deposit maturing on a date (and a few to check: memo.agenda does).
+    day when the month is shorter. So the deposits maturing on a date are those with
+    (term, that month's index % term, the date's day) - or any day from the date's on, when the
+    date is the last of its month (memo.agenda looks them up so).
     """
     term = term_months or _months_between(start, maturity)
     if term is None:
         return None, None, None
     anchor = start if maturity_for(start, term) == maturity else maturity
-    return term, (anchor.year * 12 + anchor.month - 1) % term, min(anchor.day, 28)
+    return term, (anchor.year * 12 + anchor.month - 1) % term, anchor.day
 
 
 def next_maturity_of(start: dt.date, term_months: int | None, maturity: dt.date, rollover: bool,

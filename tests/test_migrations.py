@@ -149,7 +149,7 @@ def test_a_first_version_book_migrates_with_every_row_kept(tmp_path: Path, monke
     conn = sqlite3.connect(path)
     # the new keys are filled from the rows already there
     assert conn.execute("SELECT id, last_contact_on FROM client ORDER BY id").fetchall() == [(1, "2020-02-03"), (2, None)]
-    assert conn.execute("SELECT roll_term, roll_phase, roll_day FROM deposit").fetchall() == [(1, 0, 28)]
+    assert conn.execute("SELECT roll_term, roll_phase, roll_day FROM deposit").fetchall() == [(1, 0, 31)]
     assert conn.execute("SELECT crossed FROM holding").fetchall() == [(None,)]
     conn.close()
     assert exported["settings"][1] == [("holiday_overrides", "{}"), ("privacy_default", "true")]  # read back

@@ -68,6 +68,9 @@ def upgrade() -> None:
     for row_id, *prices in holdings:
         conn.exec_driver_sql("UPDATE holding SET crossed = ? WHERE id = ?", (_line(*prices), row_id))
 
+    # open requests and callbacks by due date, without walking the open facts
+    op.drop_index('ix_memo_open_due', table_name='memo')
+    op.create_index('ix_memo_open_due', 'memo', ['status', 'kind', 'due'], unique=False)
     op.create_index('ix_deposit_roll', 'deposit', ['roll_term', 'roll_phase', 'roll_day'], unique=False,
                     sqlite_where=sa.text("status = 'active' AND rollover = 1 AND roll_term IS NOT NULL"))
     op.create_index('ix_holding_untold', 'holding', ['client_id'], unique=False,
@@ -75,6 +78,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_memo_open_due', table_name='memo')
+    op.create_index('ix_memo_open_due', 'memo', ['status', 'due'], unique=False)
     op.drop_index('ix_holding_untold', table_name='holding')
     op.drop_index('ix_deposit_roll', table_name='deposit')
     op.drop_table('dismissal')
