@@ -51,7 +51,12 @@ _DEPOSIT_ODDS = {"regular": 0.35, "gold": 0.6, "platinum": 0.8, "diamond": 0.9, 
 _AMOUNT_YUAN = {"regular": (50_000, 300_000), "gold": (100_000, 600_000),
                 "platinum": (300_000, 1_200_000), "diamond": (500_000, 2_000_000),
                 "private": (800_000, 2_000_000)}
-_CONTACTS = {"regular": (0, 2), "gold": (0, 3), "platinum": (1, 4), "diamond": (1, 5), "private": (2, 6)}
+# Contacts: the last time a client was reached lies within 1.15 x the tier's cadence (memo.agenda's
+# default cadence_days), so about one in eight of the top tiers is overdue; earlier calls go back
+# at about `every` days apart. Regular clients have no cadence: a call now and then, or none.
+_CADENCE = {"private": 30, "diamond": 30, "platinum": 90, "gold": 180}
+_EVERY = {"private": 20, "diamond": 25, "platinum": 60, "gold": 120, "regular": 150}
+_CONTACT_DAYS = 200  # contacts go back at most this many days
 _REASONS = ["maturity", "birthday", "request", "callback", "cadence", "holding", ""]
 
 
@@ -405,25 +410,62 @@ class _Generator:
 
     # contacts and key dates ------------------------------------------------------------------------
 
-    def contacts(self, client: Client) -> None:
+    def contact(self, client: Client, days_ago: int, channel: str, outcome: str, *, reasons: str = "",
+                note: str | None = None, new_info: str = "", opportunity: str = "") -> None:
+        """One logged contact `days_ago` days before today, kept as memo.calls.log_call keeps it:
+        any outcome but no answer moves client.last_contact_on; "call back" leaves a callback
+        memo, kept by now if its day has passed."""
         rng, src = self.rng, self.src
-        low, high = _CONTACTS[client.tier]
-        for _ in range(rng.randint(low, high)):
-            at = self.at(rng.randint(1, max(1, min(self.age[client.id], 200))))
+        at = self.at(max(1, days_ago))
+        sold = self.yuan(50_000, 500_000) * 100 if opportunity and rng.random() < 0.4 else None
+        follow = None
+        if outcome == "callback":
+            follow = at.date() + dt.timedelta(days=rng.randint(2, 10))
+            text = rng.choice(src["callbacks"])
+            if follow < self.today:
+                self.memo(client.id, text, "callback", at, follow, "done", rng.choice(src["done_notes"]),
+                          dt.datetime.combine(follow, at.time()))
+            else:
+                self.memo(client.id, text, "callback", at, follow)
+        elif opportunity and not sold:
+            follow = at.date() + dt.timedelta(days=rng.randint(7, 30))
+        self.add(Contact, client_id=client.id, at=at, channel=channel, reasons=reasons, outcome=outcome,
+                 note=rng.choice(src["contact_notes"][outcome]) if note is None else note, new_info=new_info,
+                 opportunity=opportunity, sold_fen=sold, next_follow_up=follow, created_at=at)
+        if outcome != "no_answer" and (client.last_contact_on is None or client.last_contact_on < at.date()):
+            client.last_contact_on = at.date()
+
+    def contacts(self, client: Client) -> None:
+        """A history of calls and visits: the last reach within about the tier's cadence (a few
+        overdue), earlier ones every so often, some calls not answered."""
+        rng, src = self.rng, self.src
+        window = min(self.age[client.id], _CONTACT_DAYS)
+        if window < 2:
+            return
+        every = _EVERY[client.tier]
+        cadence = _CADENCE.get(client.tier)
+        if cadence is None:  # regular: none, or one or two over the window
+            if rng.random() < 0.5:
+                return
+            last = rng.randint(1, window)
+        else:
+            last = min(window, rng.randint(1, int(cadence * 1.15)))
+        ago = last
+        while ago <= window:
             channel = rng.choices(["phone", "visit", "wechat", "sms"], [60, 25, 12, 3])[0]
             if channel == "phone":
-                outcome = rng.choices(["reached", "no_answer", "callback", "declined"], [60, 20, 12, 8])[0]
+                outcome = rng.choices(["reached", "callback", "declined"], [80, 12, 8])[0]
+                if rng.random() < 0.2 and ago + 1 <= window:  # tried the day before: no answer
+                    self.contact(client, ago + 1, "phone", "no_answer", reasons=rng.choice(_REASONS))
             else:
-                outcome = rng.choices(["reached", "declined"], [95, 5])[0]
+                outcome = "reached" if rng.random() < 0.95 else "declined"
             reached = outcome == "reached"
-            new_info = rng.choice(src["new_info"]) if reached and rng.random() < 0.25 else ""
-            opportunity = rng.choice(src["opportunities"]) if reached and rng.random() < 0.2 else ""
-            sold = self.yuan(50_000, 500_000) * 100 if opportunity and rng.random() < 0.4 else None
-            follow = at.date() + dt.timedelta(days=rng.randint(7, 30)) if outcome == "callback" or (
-                opportunity and not sold) else None
-            self.add(Contact, client_id=client.id, at=at, channel=channel, reasons=rng.choice(_REASONS),
-                     outcome=outcome, note=rng.choice(src["contact_notes"][outcome]), new_info=new_info,
-                     opportunity=opportunity, sold_fen=sold, next_follow_up=follow, created_at=at)
+            self.contact(client, ago, channel, outcome, reasons=rng.choice(_REASONS),
+                         new_info=rng.choice(src["new_info"]) if reached and rng.random() < 0.25 else "",
+                         opportunity=rng.choice(src["opportunities"]) if reached and rng.random() < 0.2 else "")
+            ago += max(1, round(every * rng.uniform(0.6, 1.4)))
+        if last > 3 and rng.random() < 0.25:  # tried again since the last reach, no answer
+            self.contact(client, rng.randint(1, last - 1), "phone", "no_answer", reasons="cadence")
 
     def key_dates(self, client: Client) -> None:
         if self.rng.random() < 0.04:
@@ -446,6 +488,7 @@ class _Generator:
                      s["term"], rollover=False)
         self.memo(client.id, s["fact"], "fact", self.at(41))
         self.memo(client.id, s["callback"], "callback", self.at(41), today)
+        self.contact(client, 41, "visit", "reached", note="")
         # 2. A birthday today (the walk-in who became a private-banking client).
         s = stories["birthday"]
         client = self.new_client(s["name"], s["honorific"], s["tier"], 60, profile=s["profile"],
@@ -454,6 +497,7 @@ class _Generator:
         self.phones.append((client.id, self.mobile(), self.labels["self"]))
         self.memo(client.id, s["fact"], "fact", self.at(40))
         self.memo(client.id, s["request"], "request", self.at(12), today)
+        self.contact(client, 12, "visit", "reached", note="")
         # 3. A restaurant opening in five days (flowers), paid with money from a deposit here.
         s = stories["restaurant"]
         opening = today + dt.timedelta(days=5)
@@ -467,6 +511,7 @@ class _Generator:
                  month=opening.month, day=opening.day, created_at=stamp, updated_at=stamp)
         self.memo(client.id, s["fact"].format(date=f"{opening.month}月{opening.day}日"), "fact", stamp)
         self.memo(client.id, s["request"], "request", stamp, opening - dt.timedelta(days=1))
+        self.contact(client, 20, "visit", "reached", note="")
         self.deposit(client.id, 450_000, today - dt.timedelta(days=30) - relativedelta(months=24), 24,
                      rollover=False, status="withdrawn", closed_on=today - dt.timedelta(days=30),
                      note="取出开饭店")
