@@ -34,6 +34,7 @@ from memo.db import BookError, data_dir, open_book
 from memo.models import Client, ClientTag, Contact, Deposit, Holding, HoldingPrice, KeyDate, Memo
 from memo.names import surname_of
 from memo.phones import normalize_phone
+from memo.terms import _line, roll_keys
 
 __all__ = ["DEMO_SETTING", "load_source", "make_demo_book", "is_demo_book"]
 
@@ -347,8 +348,10 @@ class _Generator:
                 closed_on: dt.date | None = None, note: str = "", currency: str = "CNY") -> dict:
         maturity = start + relativedelta(months=term)  # from the start: no drift, month-end clamps
         stamp = min(self.now, self.at(max(0, (self.today - start).days)))
+        roll_term, roll_phase, roll_day = roll_keys(start, term, maturity)  # bulk rows: no model events
         return self.add(Deposit, client_id=client_id, amount_fen=amount_yuan * 100, currency=currency,
-                        start=start, term_months=term, maturity=maturity,
+                        start=start, term_months=term, maturity=maturity, roll_term=roll_term,
+                        roll_phase=roll_phase, roll_day=roll_day,
                         rate=self.src["deposit_rates"][kind][str(term)], rollover=rollover, kind=kind,
                         status=status, closed_on=closed_on, note=note, created_at=stamp,
                         updated_at=stamp)
@@ -401,11 +404,14 @@ class _Generator:
         stamp = self.at((self.today - bought).days)
         holding_id = len(self.rows.get(Holding, ())) + 1
         priced = self.today - dt.timedelta(days=1)
+        amount = self.yuan(10_000, 500_000) * 100
+        tp, sl = rng.choice(["8", "10", "15"]), rng.choice(["5", "8"])
         self.add(Holding, id=holding_id, client_id=client.id, product=spec["product"], kind=spec["kind"],
-                 purchase_date=bought, amount_fen=self.yuan(10_000, 500_000) * 100,
+                 purchase_date=bought, amount_fen=amount,
                  purchase_price=str(price), expected_yield=spec["yield"],
-                 take_profit_pct=rng.choice(["8", "10", "15"]), stop_loss_pct=rng.choice(["5", "8"]),
-                 latest_price=str(latest), latest_price_date=priced, created_at=stamp, updated_at=stamp)
+                 take_profit_pct=tp, stop_loss_pct=sl,
+                 latest_price=str(latest), latest_price_date=priced, created_at=stamp, updated_at=stamp,
+                 crossed=_line(str(price), str(latest), tp, sl))
         self.add(HoldingPrice, holding_id=holding_id, on=priced, price=str(latest))
 
     # contacts and key dates ------------------------------------------------------------------------
