@@ -28,6 +28,29 @@ PRIVACY_DEFAULT_KEY = "privacy_default"
 WATCH_INTERVAL = 1.0  # seconds between looks at PRAGMA data_version
 
 
+class _Prefetch:
+    """A value computed in a thread of its own, from the moment it is made."""
+
+    def __init__(self, compute) -> None:  # noqa: ANN001
+        self._done = threading.Event()
+        self._value = self._error = None
+        threading.Thread(target=self._run, args=(compute,), daemon=True, name="memo-prefetch").start()
+
+    def _run(self, compute) -> None:  # noqa: ANN001
+        try:
+            self._value = compute()
+        except BaseException as exc:  # noqa: BLE001  (handed to whoever takes the value)
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def get(self):  # noqa: ANN201
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class MemoApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
@@ -61,6 +84,19 @@ class MemoApp(App[None]):
         self._watch_conn = None  # one DBAPI connection, used only to poll data_version
         self._seen_version: int | None = None
         self._last_own_write = float("-inf")
+        self._first_page = _Prefetch(self._compute_first_page)
+
+    def _compute_first_page(self):  # noqa: ANN202
+        """The today list's first page, computed while Textual starts: sqlite works without the GIL."""
+        from memo import agenda
+        from memo.screens.today import PAGE
+
+        return agenda.compute(self.book, self.today(), limit=PAGE)
+
+    def take_first_page(self):  # noqa: ANN201
+        """The page computed at start (once; None after), or raises what computing it raised."""
+        prefetch, self._first_page = self._first_page, None
+        return prefetch.get() if prefetch is not None else None
 
     def today(self) -> dt.date:
         """The day the app acts as today (fixed by --date and in tests)."""

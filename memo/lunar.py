@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 __all__ = [
     "LunarMonth",
@@ -79,8 +81,36 @@ def _jd_to_date(jd: float) -> dt.date:
     return dt.date.fromordinal(int(jd + 0.5) - _JD_ORDINAL_OFFSET)
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> dict:
+    """data/lunar.json (tools/make_lunar_table.py): the years 1900-2100, computed once from
+    lunar-python and shipped, so a start reads a small file instead of computing years."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data" / "lunar.json", here.parent / "data" / "lunar.json"):
+        if candidate.is_file():
+            return json.loads(candidate.read_text(encoding="utf-8"))["years"]
+    return {}
+
+
 @lru_cache(maxsize=None)
 def _year(year: int) -> _Year:
+    """Lunar year `year` (and the solar terms of solar year `year`): from the shipped table when
+    it has the year, else computed with lunar-python."""
+    row = _shipped().get(str(year))
+    if row is None:
+        return _computed_year(year)
+    months = tuple(LunarMonth(year, month, bool(leap), dt.date.fromordinal(first), length)
+                   for month, leap, first, length in row["months"])
+    return _Year(
+        months=months,
+        firsts=tuple(m.first.toordinal() for m in months),
+        by_key={(m.month, m.leap): m for m in months},
+        end=months[-1].first.toordinal() + months[-1].length,
+        terms={name: dt.date.fromordinal(day) for name, day in row["terms"].items()},
+    )
+
+
+def _computed_year(year: int) -> _Year:
     """Build lunar year `year` (and the solar terms of solar year `year`): the only caller of
     lunar-python's slow path."""
     from lunar_python import LunarYear

@@ -293,3 +293,18 @@ def test_import_is_light() -> None:
             "print(sorted(heavy & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("year", [1900, 1933, 1954, 1978, 2023, 2025, 2026, 2033, 2057, 2099, 2100])
+def test_the_shipped_table_is_lunar_pythons(year: int) -> None:
+    """data/lunar.json (tools/make_lunar_table.py) holds what lunar-python computes, so a start
+    reads a file instead of computing years; the years named by the dev guide's warnings included."""
+    shipped = lunar._year(year)
+    computed = lunar._computed_year(year)
+    assert shipped.months == computed.months and shipped.terms == computed.terms
+    assert lunar._shipped()[str(year)]  # really from the file
+
+
+def test_years_outside_the_table_are_computed() -> None:
+    assert "2101" not in lunar._shipped()
+    assert lunar.lunar_to_solar(2101, 1, 1) == lunar._computed_year(2101).months[0].first

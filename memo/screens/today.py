@@ -80,8 +80,10 @@ class TodayScreen(Screen):
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def load(self, offset: int) -> None:
         want = max(PAGE, len(self._rows)) if offset == 0 else PAGE  # a reload keeps what was scrolled in
-        page = agenda.compute(self.app.book, self.app.today(), kinds=self.kinds, tiers=self.tiers,
-                              limit=want, offset=offset)
+        page = self.app.take_first_page() if not self.loaded else None
+        if page is None or self.kinds or self.tiers:
+            page = agenda.compute(self.app.book, self.app.today(), kinds=self.kinds, tiers=self.tiers,
+                                  limit=want, offset=offset)
         self.app.call_from_thread(self._show, page, offset)
 
     # --- showing ----------------------------------------------------------------------------------
