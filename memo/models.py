@@ -55,7 +55,9 @@ class Client(Stamped, table=True):
         Index("ix_client_pinyin", "name_pinyin"),
         Index("ix_client_name", "name"),
         Index("ix_client_birth", "birth_kind", "birth_month", "birth_day"),
-        Index("ix_client_cadence", "tier", "last_contact_on"),
+        # the today list's cadence and festival reasons, read from the index alone
+        Index("ix_client_cadence", "tier", "last_contact_on", "created_at", "do_not_call",
+              sqlite_where=text("deleted_at IS NULL")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

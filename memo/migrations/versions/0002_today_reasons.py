@@ -19,7 +19,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column('client', sa.Column('last_contact_on', sa.Date(), nullable=True))
-    op.create_index('ix_client_cadence', 'client', ['tier', 'last_contact_on'], unique=False)
+    op.create_index('ix_client_cadence', 'client', ['tier', 'last_contact_on', 'created_at', 'do_not_call'],
+                    unique=False, sqlite_where=sa.text('deleted_at IS NULL'))
     op.add_column('deposit', sa.Column('roll_term', sa.Integer(), nullable=True))
     op.add_column('deposit', sa.Column('roll_phase', sa.Integer(), nullable=True))
     op.add_column('deposit', sa.Column('roll_day', sa.Integer(), nullable=True))
