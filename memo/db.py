@@ -108,7 +108,8 @@ class Book:
         self._engine = engine
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._raw_conns: list[sqlite3.Connection] = []
+        self._raw_conns: list[tuple[sqlite3.Connection, threading.RLock, int]] = []
+        self._generation = 0  # bumped by close(): a thread's older connection is gone
         self.commit_hooks: list[Callable[[], None]] = []  # called on each commit (any thread)
 
     def __repr__(self) -> str:
@@ -150,23 +151,24 @@ class Book:
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """This thread's own sqlite3 connection inside one read transaction (one snapshot), for
-        hot read paths: no SQLAlchemy, not even imported."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
+        hot read paths: no SQLAlchemy, not even imported. Held under the connection's lock, so
+        close() from another thread waits for the read to end instead of pulling it away."""
+        mine = getattr(self._local, "raw", None)
+        if mine is None or mine[2] != self._generation:  # none yet, or closed since
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             _set_pragmas(conn)
-            self._local.conn = conn
+            mine = self._local.raw = (conn, threading.RLock(), self._generation)
             with self._lock:
-                self._raw_conns.append(conn)
-        depth = getattr(self._local, "depth", 0)
-        if depth == 0:
+                self._raw_conns.append(mine)
+        conn, lock, _ = mine
+        with lock:
+            if conn.in_transaction:  # a read inside a read: the same snapshot
+                yield conn
+                return
             conn.execute("BEGIN")
-        self._local.depth = depth + 1
-        try:
-            yield conn
-        finally:
-            self._local.depth = depth
-            if depth == 0:
+            try:
+                yield conn
+            finally:
                 conn.execute("COMMIT")  # read only: ends the snapshot
 
     def setting(self, key: str, default: Any = None) -> Any:
@@ -180,8 +182,10 @@ class Book:
             self._engine.dispose()
         with self._lock:
             conns, self._raw_conns = self._raw_conns, []
-        for conn in conns:
-            conn.close()
+            self._generation += 1
+        for conn, lock, _ in conns:
+            with lock:  # a read in flight on another thread ends first
+                conn.close()
 
 
 def open_book(path: Path | str | None = None) -> Book:

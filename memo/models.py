@@ -141,6 +141,9 @@ class Deposit(Stamped, table=True):
         CheckConstraint("term_months IS NULL OR term_months > 0", name="ck_deposit_term"),
         CheckConstraint("maturity >= start", name="ck_deposit_maturity"),
         Index("ix_deposit_client", "client_id"),
+        # target lists: a client's active money at stake, from the index alone
+        Index("ix_deposit_client_active", "client_id", "amount_fen", "rollover",
+              sqlite_where=text("status = 'active'")),
         Index("ix_deposit_active_maturity", "status", "maturity"),
         # Active rolling deposits by (term, month phase, day): which ones mature on a given date,
         # whatever their period, is a few equality lookups (memo.agenda).

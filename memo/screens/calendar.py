@@ -29,6 +29,7 @@ from memo.ops import DomainError
 from memo.screens.form import Field, FormDialog
 from memo.text import visible
 from memo.widgets.render import translate_bindings, weekday
+from memo.widgets.errors import TellsWorkerErrors
 
 MIN_YEAR, MAX_YEAR = 1901, 2099
 NAME_WIDTH = 24
@@ -75,7 +76,7 @@ def holiday_name(info: workdays.DayInfo) -> str:
     return ", ".join(_EN_NAMES.get(part, part) for part in info.name.split("、"))
 
 
-class CalendarScreen(Screen):
+class CalendarScreen(TellsWorkerErrors, Screen):
     BINDINGS = [
         Binding("escape", "back", "app.back", id="calendar.back"),
         Binding("left_square_bracket", "year(-1)", "calendar.prev", id="calendar.prev", key_display="[ ←"),

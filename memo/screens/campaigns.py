@@ -30,6 +30,7 @@ from memo.screens.form import Field, FormDialog
 from memo.terms import format_amount
 from memo.text import visible
 from memo.widgets.render import mask_numbers, phone, translate_bindings
+from memo.widgets.errors import TellsWorkerErrors
 
 PAGE = 200  # invitations per page
 SUGGESTIONS = 6
@@ -52,7 +53,7 @@ def _date_cell(view: campaigns.CampaignView) -> Text:
     return Text(view.next_on.isoformat())
 
 
-class CampaignsScreen(Screen):
+class CampaignsScreen(TellsWorkerErrors, Screen):
     BINDINGS = [
         Binding("escape", "back", "app.back", id="campaigns.back"),
         Binding("a", "add", "campaign.key_add", id="campaign.add"),
@@ -373,7 +374,7 @@ def _plan_fields(view: campaigns.CampaignView | None) -> list[Field]:
     return fields
 
 
-class InviteDialog(ModalScreen[int]):
+class InviteDialog(TellsWorkerErrors, ModalScreen[int]):
     """Put clients on a campaign's list: find each as you type (Enter adds the highlighted one and
     the box is ready for the next), or a saved target list whole. Returns how many were added."""
 

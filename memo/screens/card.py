@@ -18,9 +18,10 @@ from memo.screens.form import FormDialog
 from memo.widgets.money import CardMoney, anchor_text, dated_line, deposit_line, fill, holding_line, load_money
 from memo.widgets.profile import ProfileEditor
 from memo.widgets.render import client_name, phone, translate_bindings, user_text
+from memo.widgets.errors import TellsWorkerErrors
 
 
-class ClientCardScreen(Screen):
+class ClientCardScreen(TellsWorkerErrors, Screen):
     BINDINGS = [
         Binding("escape", "back", "app.back", id="card.back"),
         Binding("e", "edit", "card.edit", id="card.edit"),

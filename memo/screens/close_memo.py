@@ -16,9 +16,10 @@ from memo import ops
 from memo.i18n import t
 from memo.text import visible
 from memo.widgets.render import phone, translate_bindings
+from memo.widgets.errors import TellsWorkerErrors
 
 
-class CloseMemoDialog(ModalScreen[str | None]):
+class CloseMemoDialog(TellsWorkerErrors, ModalScreen[str | None]):
     """Asks for the resolution (or the reason to drop); returns it, or None if cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "dialog.cancel")]

@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from memo.i18n import t
 from memo.text import visible
 from memo.widgets.render import translate_bindings
+from memo.widgets.errors import TellsWorkerErrors
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Field:
     extra: dict = field(default_factory=dict)
 
 
-class FormDialog(ModalScreen[Any]):
+class FormDialog(TellsWorkerErrors, ModalScreen[Any]):
     BINDINGS = [
         Binding("escape", "cancel", "dialog.cancel"),
         Binding("ctrl+s", "save", "jot.save", priority=True),

@@ -33,9 +33,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         from memo.app import MemoApp
         from memo.screens.calendar import CalendarScreen
+        from memo.screens.campaigns import CampaignsScreen
         from memo.screens.card import ClientCardScreen
         from memo.screens.import_ import ImportScreen
         from memo.screens.lookup import LookupScreen
+        from memo.screens.review import ReviewScreen
+        from memo.screens.targets import TargetsScreen
         from memo.screens.today import TodayScreen
 
         sections = [
@@ -45,6 +48,9 @@ class HelpScreen(ModalScreen[None]):
             ("card.title", ClientCardScreen.BINDINGS),
             ("calendar.name", CalendarScreen.BINDINGS),
             ("app.import", ImportScreen.BINDINGS),
+            ("app.targets", TargetsScreen.BINDINGS),
+            ("app.campaigns", CampaignsScreen.BINDINGS),
+            ("app.review", ReviewScreen.BINDINGS),
         ]
         lines: list[Content] = [Content(t("help.intro")), Content("")]
         for title, bindings in sections:

@@ -16,11 +16,12 @@ from memo import importer
 from memo.i18n import t
 from memo.text import visible
 from memo.widgets.render import translate_bindings
+from memo.widgets.errors import TellsWorkerErrors
 
 SHOWN = 500  # rows in the table; the counts cover the whole file
 
 
-class ImportScreen(Screen):
+class ImportScreen(TellsWorkerErrors, Screen):
     BINDINGS = [
         Binding("i", "run_import", "import.go", id="import.go"),
         Binding("escape", "app.pop_screen", "app.back", id="import.back"),

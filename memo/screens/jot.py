@@ -24,6 +24,7 @@ from memo.text import visible
 from memo.when import WhenError, parse_when
 from memo.widgets.hits import hit_prompt
 from memo.widgets.render import translate_bindings, weekday
+from memo.widgets.errors import TellsWorkerErrors
 
 DRAFT_DELAY = 0.4  # seconds of quiet before the draft is written
 SUGGESTIONS = 6
@@ -33,7 +34,7 @@ def _error_text(exc: Exception) -> Content:
     return Content(visible(t(exc.code, value=exc.value), one_line=True))
 
 
-class JotDialog(ModalScreen[ops.JotResult | None]):
+class JotDialog(TellsWorkerErrors, ModalScreen[ops.JotResult | None]):
     BINDINGS = [
         Binding("escape", "cancel", "jot.cancel", id="jot.cancel"),
         Binding("ctrl+s", "save", "jot.save", id="jot.save", priority=True),

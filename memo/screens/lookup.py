@@ -15,11 +15,12 @@ from memo.i18n import t
 from memo.text import visible
 from memo.widgets.render import mask_numbers, translate_bindings
 from memo.widgets.hits import hit_prompt
+from memo.widgets.errors import TellsWorkerErrors
 
 PAGE = 50
 
 
-class LookupScreen(Screen):
+class LookupScreen(TellsWorkerErrors, Screen):
     BINDINGS = [
         Binding("escape", "back", "app.back", id="lookup.back"),
         Binding("down", "to_results", show=False),

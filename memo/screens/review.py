@@ -29,6 +29,7 @@ from memo.review import (FAMILIES, campaign_name, change_text, invitations_text,
 from memo.i18n import t
 from memo.screens.form import Field, FormDialog
 from memo.widgets.render import translate_bindings
+from memo.widgets.errors import TellsWorkerErrors
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 CAMPAIGN_WIDTH = 20  # cells
@@ -141,7 +142,7 @@ def range_dialog(start: dt.date, end: dt.date, today: dt.date) -> FormDialog:
     return FormDialog(t("review.range_title"), fields, save)
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(TellsWorkerErrors, Screen):
     BINDINGS = [
         Binding("escape", "back", "app.back", id="review.back"),
         Binding("w", "this_week", "review.this_week", id="review.this_week"),

@@ -21,12 +21,13 @@ from memo.i18n import label, t
 from memo.codes import REASON_KINDS
 from memo.text import visible
 from memo.widgets.render import mask_numbers, phone, translate_bindings, weekday
+from memo.widgets.errors import TellsWorkerErrors
 
 PAGE = 100
 READY_FILE = "MEMO_READY_FILE"  # bench/launch.py: the time the first page was on screen goes here
 
 
-class TodayScreen(Screen):
+class TodayScreen(TellsWorkerErrors, Screen):
     BINDINGS = [
         Binding("slash", "app.lookup", "app.lookup", show=False),
         Binding("j", "app.jot", "app.jot", show=False),

@@ -74,6 +74,8 @@ def upgrade() -> None:
     op.create_index('ix_memo_open_due', 'memo', ['status', 'kind', 'due'], unique=False)
     op.create_index('ix_deposit_roll', 'deposit', ['roll_term', 'roll_phase', 'roll_day'], unique=False,
                     sqlite_where=sa.text("status = 'active' AND rollover = 1 AND roll_term IS NOT NULL"))
+    op.create_index('ix_deposit_client_active', 'deposit', ['client_id', 'amount_fen', 'rollover'], unique=False,
+                    sqlite_where=sa.text("status = 'active'"))
     op.create_index('ix_holding_untold', 'holding', ['client_id'], unique=False,
                     sqlite_where=sa.text("status = 'held' AND crossed IS NOT NULL AND alert_told_on IS NULL"))
 
@@ -82,6 +84,7 @@ def downgrade() -> None:
     op.drop_index('ix_memo_open_due', table_name='memo')
     op.create_index('ix_memo_open_due', 'memo', ['status', 'due'], unique=False)
     op.drop_index('ix_holding_untold', table_name='holding')
+    op.drop_index('ix_deposit_client_active', table_name='deposit')
     op.drop_index('ix_deposit_roll', table_name='deposit')
     op.drop_table('dismissal')
     op.drop_index('ix_snooze_client', table_name='snooze')
