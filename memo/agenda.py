@@ -412,7 +412,7 @@ def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
                 text, created = facts["memo"][obj]
                 extra = ((day - dt.date.fromisoformat(created[:10])).days,)
             parts = [(f"w:{_WKEY.get((kind, sub), kind)}", w)]
-            if amount:
+            if a:
                 parts.append(("amount", a))
             if u:
                 parts.append(("urgency", u))

@@ -132,6 +132,7 @@ def make_demo_book(path: Path | str | None, today: dt.date, clients: int = 300, 
     book = open_book(building)
     try:
         _Generator(today, max(0, clients), seed).write(book)
+        _campaign(book, today, seed)
         ops.put_setting(book, DEMO_SETTING, True)
     except BaseException:
         book.close()
@@ -145,6 +146,31 @@ def make_demo_book(path: Path | str | None, today: dt.date, clients: int = 300, 
         if side.exists():
             os.replace(side, Path(f"{path}{suffix}"))
     return path
+
+
+def _campaign(book, today: dt.date, seed: int) -> None:  # noqa: ANN001
+    """The seed's event: a precious-metals fair in two weeks for the top tiers, some invited,
+    some accepted, the rest still to call (they come up on the today list)."""
+    import random
+
+    from memo import campaigns
+
+    rng = random.Random(seed)
+    with book.raw() as db:
+        top = [cid for (cid,) in db.execute(
+            "SELECT id FROM client WHERE tier IN ('private', 'diamond', 'platinum') AND deleted_at IS NULL "
+            "AND do_not_call = 0 ORDER BY id")]
+    if not top:
+        return
+    on = today + dt.timedelta(days=12)
+    fair = campaigns.add_campaign(book, "贵金属展销会", theme="金价回调，介绍积存金和实物金条", method="salon",
+                                  on=on, cost="8000", today=today)
+    guests = rng.sample(top, min(len(top), 24))
+    campaigns.invite(book, fair.id, guests, today=today)
+    for cid in guests[:14]:
+        day = today - dt.timedelta(days=rng.randint(1, 4))
+        status = rng.choice(["invited", "accepted", "accepted", "declined"])
+        campaigns.set_status(book, fair.id, cid, status, on=day, now=dt.datetime.combine(day, dt.time(10, 30)))
 
 
 def weighted(pairs) -> tuple[list, list[int]]:  # noqa: ANN001
