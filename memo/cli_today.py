@@ -76,6 +76,12 @@ def add_today_commands(sub, common: argparse.ArgumentParser, dated: argparse.Arg
     dismiss.add_argument("kind", metavar="KIND")
     dismiss.add_argument("--note", default="", metavar="TEXT")
 
+    rules = sub.add_parser("rules", parents=[common, as_json],
+                           help="the today list's weights, cadences and windows (a book setting)")
+    rules.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="e.g. weights.maturity=12, cadence_days.gold=120, festival_tiers=private,diamond")
+    rules.add_argument("--reset", action="store_true", help="back to the defaults")
+
 
 # --- small helpers --------------------------------------------------------------------------------
 
@@ -488,4 +494,45 @@ def _dismiss(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     return 0
 
 
-TODAY_HANDLERS = {"today": _today_cmd, "call": _call, "snooze": _snooze, "dismiss": _dismiss}
+def _rules(args: argparse.Namespace, book) -> int:  # noqa: ANN001
+    """Show the rules in force; --set changes one (KEY or GROUP.KEY as in the defaults)."""
+    from memo import agenda, ops
+
+    changes = {} if args.reset else dict(book.setting(agenda.RULES_KEY, {}) or {})
+    for item in args.set:
+        key, sep, raw = item.partition("=")
+        group, _, name = key.strip().partition(".")
+        default = agenda.DEFAULT_RULES.get(group)
+        if not sep or default is None or (name and (not isinstance(default, dict) or name not in default)):
+            raise ops.DomainError("rules.bad_key", key, "set")
+        template = default[name] if name else default
+        value = _rule_value(template, raw.strip(), key)
+        if name:
+            changes.setdefault(group, {})[name] = value
+        else:
+            changes[group] = value
+    if args.set or args.reset:
+        ops.put_setting(book, agenda.RULES_KEY, changes)
+    merged = agenda.rules(book)
+    if args.json:
+        return _print_json(merged)
+    for key, value in merged.items():
+        print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+    return 0
+
+
+def _rule_value(template: object, raw: str, key: str) -> object:
+    from memo import ops
+
+    try:
+        if isinstance(template, list):
+            return [x.strip() for x in raw.split(",") if x.strip()]
+        value = float(raw)
+        if value < 0:
+            raise ValueError
+        return int(value) if value == int(value) else value
+    except ValueError:
+        raise ops.DomainError("rules.bad_value", f"{key}={raw}", "set") from None
+
+
+TODAY_HANDLERS = {"today": _today_cmd, "call": _call, "snooze": _snooze, "dismiss": _dismiss, "rules": _rules}

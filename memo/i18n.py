@@ -540,6 +540,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "call.kept_callback": ("已回电", "called back"),
     "call.callback_text": ("约定回电", "call back as agreed"),
     "snooze.not_later": ("推迟到的日期 {value} 要在今天之后", "Snooze until {value}: that must be after today"),
+    "rules.bad_key": ("没有这项规则：{value}（用 memo rules 查看全部）", "No such rule: {value} (memo rules lists them)"),
+    "rules.bad_value": ("规则值要是不小于零的数字：{value}", "A rule's value must be a number, zero or more: {value}"),
     "dismiss.no_ref": ("要说明搁置哪一条事由", "Say which reason to set aside"),
     # --- cli: today, call, snooze, dismiss ---
     "cli.in_option": ("{option}：{message}", "{option}: {message}"),

@@ -558,3 +558,19 @@ def test_today_and_calls_never_import_textual(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"textual": False, "rich.console": False}
+
+
+def test_rules_are_a_setting_shown_and_changed_from_the_command_line(run: Run, ids: dict[str, int]) -> None:
+    before = {r["client_id"]: r for r in run.today()}
+    shown = run.json("rules")
+    assert shown["weights"]["request"] == 7 and shown["cadence_days"]["gold"] == 180
+    changed = run.json("rules", "--set", "weights.request=17", "--set", "festival_tiers=private")
+    assert changed["weights"]["request"] == 17 and changed["festival_tiers"] == ["private"]
+    after = {r["client_id"]: r for r in run.today()}
+    raised = [cid for cid, r in after.items() if any(x["kind"] == "request" for x in r["reasons"])]
+    assert raised and all(after[cid]["score"] == before[cid]["score"] + 10 * sum(
+        1 for x in after[cid]["reasons"] if x["kind"] == "request") for cid in raised)
+    assert "No such rule" in run.fails("rules", "--set", "weights.nope=3")[0]
+    assert "must be a number" in run.fails("rules", "--set", "weights.request=lots")[0]
+    assert run.json("rules")["weights"]["request"] == 17  # the refused ones changed nothing
+    assert run.json("rules", "--reset")["weights"]["request"] == 7
