@@ -48,6 +48,7 @@ class TodayScreen(TellsWorkerErrors, Screen):
         self.kinds: set[str] = set()
         self.tiers: set[str] = set()
         self.loaded = False  # the first page is on screen
+        self._next_row = False  # after acting on a row: stay at its place, on the next client
 
     def compose(self) -> ComposeResult:
         with Vertical(id="today-head", classes="screen-head"):
@@ -109,7 +110,10 @@ class TodayScreen(TellsWorkerErrors, Screen):
         self.query_one("#today-body").display = bool(self._rows)
         if offset == 0 and self._rows:
             ids = [(r.client_id, r.memo_id) for r in self._rows]
-            table.move_cursor(row=ids.index(keep) if keep in ids else min(keep_row, len(self._rows) - 1))
+            # a reload follows the highlighted client; after a call on it, the next one comes up
+            follow = keep in ids and not self._next_row
+            table.move_cursor(row=ids.index(keep) if follow else min(keep_row, len(self._rows) - 1))
+            self._next_row = False
         self._explain()
         if not self.loaded:
             self.loaded = True
@@ -243,6 +247,7 @@ class TodayScreen(TellsWorkerErrors, Screen):
             self.notify(t("today.logged_callback"))
         else:
             self.notify(t("today.logged", outcome=label("outcome", result.outcome)))
+        self._next_row = True
         self.app.book_changed()
 
     def action_snooze(self) -> None:
@@ -255,6 +260,7 @@ class TodayScreen(TellsWorkerErrors, Screen):
     def _snoozed(self, until) -> None:  # noqa: ANN001
         if until is not None:
             self.notify(t("today.snoozed", day=until.isoformat()))
+            self._next_row = True
             self.app.book_changed()
 
     def action_dismiss(self) -> None:
