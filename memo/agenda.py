@@ -329,11 +329,12 @@ def _rank(ctx: _Ctx, hidden: set[int]) -> tuple[list[tuple], dict[str, int], lis
     clients per reason kind; and how many are to do, tried, done, do-not-call and snoozed."""
     tp = {k: round(float(v) * 10) for k, v in ctx.rules["tier_points"].items()}
     status = dict(ctx.db.execute("SELECT client_id, status FROM temp.ag_tc"))
-    rows: dict[tuple, list] = {}
+    rows: dict = {}  # client id, or ("memo", id) for a memo that names no client
     get = rows.get
-    for reason in ctx.found:  # the hot loop: one pass, no generators
-        cid = reason[0]
-        key = (cid, None) if cid is not None else (None, reason[1])
+    for reason in ctx.found:  # the hot loop: one pass, no generators, int keys
+        key = reason[0]
+        if key is None:
+            key = ("memo", reason[1])
         row = get(key)
         if row is None:
             rows[key] = [reason[14], reason[5], {reason[2]}, reason[12], reason[13], [reason]]
@@ -346,7 +347,8 @@ def _rank(ctx: _Ctx, hidden: set[int]) -> tuple[list[tuple], dict[str, int], lis
     ranked = []
     sizes = [0, 0, 0, 0, 0]
     counts = dict.fromkeys(REASON_KINDS, 0)
-    for (cid, mid), (score, first, kinds, tier, dnc, reasons) in rows.items():
+    for key, (score, first, kinds, tier, dnc, reasons) in rows.items():
+        cid, mid = (None, key[1]) if type(key) is tuple else (key, None)
         st = status.get(cid, "") if cid is not None else ""
         if cid in hidden and not st:
             sizes[4] += 1
@@ -359,12 +361,8 @@ def _rank(ctx: _Ctx, hidden: set[int]) -> tuple[list[tuple], dict[str, int], lis
         group = 3 if dnc else 2 if st in ("reached", "callback", "declined") else 1 if st == "no_answer" else 0
         sizes[group] += 1
         ranked.append((group, -score, first, cid or 0, mid or 0, cid, mid, tier, dnc, st, reasons, kinds))
-    ranked.sort(key=_order)
+    ranked.sort()  # the first five fields decide: (client id or 0, memo id or 0) is unique
     return ranked, counts, sizes
-
-
-def _order(x: tuple) -> tuple:
-    return x[:5]
 
 
 _WKEY = {("maturity", "rollover"): "maturity_rollover", ("maturity", "confirm"): "maturity_confirm",
