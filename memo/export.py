@@ -2,12 +2,20 @@
 
 An export is a new folder (0700) named with the date, its files 0600. Without `full` it is safe
 to hand on: phones masked (138****8000) and amounts hidden ("***"); with `full` it holds the
-exact stored values, and `import_book` loads it (JSON or CSV) into an empty book to give the
-same book, ids included. Values are written as SQLite stores them (dates as text, flags as 0/1),
-so nothing is re-parsed on the way back in.
+exact stored values, and `import_book` loads it (JSON, CSV or xlsx) into an empty book to give
+the same book, ids included. Values are written as SQLite stores them (dates as text, flags as
+0/1), so nothing is re-parsed on the way back in.
 
 CSV: one file per table, UTF-8 with a BOM (Excel then reads Chinese right), CRLF rows; a stored
 NULL is an empty unquoted cell and every text value is quoted, so NULL and "" stay apart.
+
+xlsx: one sheet per table, manifest.json beside the workbook. Every text value is a text cell
+(never a formula or an error code, whatever it starts with: "=cmd|..." stays text), and what
+XML can't hold (control characters, a carriage return) is written with the spreadsheet format's
+own escape, `_xHHHH_` (a literal "_x0041_" in the text becomes "_x005F_x0041_"), which Excel
+shows as the character and `import_book` reads back. A stored NULL is no cell; "" is an empty
+text cell. A text longer than Excel's 32,767-character cell limit is written whole (openpyxl
+alone would cut it): Excel can't show all of it, but nothing of the book is lost.
 """
 
 from __future__ import annotations
@@ -21,12 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Integer
+from sqlalchemy import Boolean, Integer, String
 from sqlmodel import SQLModel
 
 from memo import models
 from memo.db import ALEMBIC_HEAD, SCHEMA_VERSION, Book
 from memo.ops import DomainError
+from memo.text import HIDDEN, mask_private
 
 __all__ = ["FORMATS", "TABLES", "ExportResult", "export_book", "export_ics", "import_book", "read_tables"]
 
@@ -36,7 +45,6 @@ FORMATS = ("csv", "json", "xlsx")
 MANIFEST = "manifest.json"
 JSON_NAME = "lobby-memo.json"
 XLSX_NAME = "lobby-memo.xlsx"
-HIDDEN = "***"
 
 # export name -> table; parents before children, so this is also the order rows go back in
 TABLES: dict[str, type[SQLModel]] = {
@@ -57,11 +65,10 @@ TABLES: dict[str, type[SQLModel]] = {
 }
 AMOUNT_COLUMNS = {"deposits": ("amount_fen",), "holdings": ("amount_fen",), "contacts": ("sold_fen",),
                   "campaigns": ("cost_fen",)}
-# free text where a typed phone number is masked too (a privacy export shows no full number)
+# free text where typed phone numbers are masked and amounts hidden too (memo.text.mask_private)
 TEXT_COLUMNS = {"clients": ("profile",), "memos": ("text", "resolution"), "deposits": ("note",),
                 "contacts": ("note", "new_info", "opportunity"), "invitations": ("note",), "phones": ("label",),
                 "snoozes": ("note",), "dismissals": ("note",)}
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -106,15 +113,11 @@ def read_tables(book: Book) -> dict[str, tuple[list[str], list[tuple]]]:
 
 
 def _mask_text(value: Any) -> Any:
-    from memo.phones import mask_phone
-
-    if not isinstance(value, str):
-        return value
-    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), value)
+    return mask_private(value) if isinstance(value, str) else value
 
 
 def _private(data: dict[str, tuple[list[str], list[tuple]]]) -> dict[str, tuple[list[str], list[tuple]]]:
-    """Phones masked, amounts hidden, numbers typed into free text masked."""
+    """Phones masked, amounts hidden, phones and amounts typed into free text masked."""
     from memo.phones import mask_phone
 
     out = {}
@@ -193,20 +196,44 @@ def _write_json(path: Path, manifest: dict, data: dict) -> None:
         f.write("\n")
 
 
+# What an xlsx cell can't hold as itself: XML 1.0's forbidden characters, and a carriage return
+# (XML reads "\r\n" back as "\n"); an underscore that would read as the start of an escape.
+_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_escape(text: str) -> str:
+    """OOXML's escape for a cell's text: ESC -> "_x001B_", "_x0041_" -> "_x005F_x0041_"."""
+    return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def xlsx_unescape(text: str) -> str:
+    """The inverse of xlsx_escape (and what Excel does with such text)."""
+    if "_x" not in text:
+        return text
+    return _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
 def _write_xlsx(path: Path, data: dict) -> None:
     try:
         from openpyxl import Workbook
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.cell import WriteOnlyCell
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise DomainError("export.needs_openpyxl", "openpyxl") from None
-
-    def cell(value: Any) -> Any:
-        # Excel refuses most C0 controls in a cell; they are shown as the replacement mark.
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
     wb = Workbook(write_only=True)
     for name, (cols, rows) in data.items():
         ws = wb.create_sheet(name)
+
+        def cell(value: Any) -> Any:
+            if not isinstance(value, str):
+                return value
+            text = xlsx_escape(value)
+            c = WriteOnlyCell(ws, value=text[:32767])
+            c._value = text  # noqa: SLF001  (openpyxl would cut it at 32,767 characters: keep it all)
+            c.data_type = "s"  # text, even "=1+1" or "#N/A"
+            return c
+
         ws.append(cols)
         for row in rows:
             ws.append([cell(v) for v in row])
@@ -313,15 +340,81 @@ def _decode_csv(name: str, path: Path) -> tuple[list[str], list[tuple]]:
     return header, rows
 
 
+def _decode_xlsx(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
+    """The tables of an xlsx export: a sheet per table, its header row the columns."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # not a zip, not a workbook, unreadable: openpyxl raises many kinds
+        raise ValueError(f"not a workbook: {exc}") from None
+    data = {}
+    try:
+        for name in TABLES:
+            if name not in wb.sheetnames:
+                continue
+            table = _table(name)
+            rows_in = wb[name].iter_rows()
+            header = [c.value for c in next(rows_in, ())]
+            while header and header[-1] is None:
+                header.pop()
+            if not all(isinstance(c, str) for c in header):
+                raise ValueError(f"a header cell that is not a column name in {name}")
+            unknown = set(header) - set(table.columns.keys())
+            if unknown:
+                raise ValueError(f"unknown columns {sorted(unknown)}")
+            numeric = {c.name for c in table.columns if isinstance(c.type, (Integer, Boolean))}
+            # a blank cell in a NOT NULL text column is "" (Excel may drop an empty text cell)
+            text = {c.name for c in table.columns if isinstance(c.type, String) and not c.nullable}
+            rows = []
+            for cells in rows_in:
+                cells = list(cells)
+                if any(c.value is not None for c in cells[len(header):]):
+                    raise ValueError(f"a row longer than the {len(header)} columns of {name}")
+                if all(c.value is None for c in cells):
+                    continue  # a blank row (a spreadsheet's trailing rows)
+                cells += [None] * (len(header) - len(cells))
+                row = []
+                for col, c in zip(header, cells):
+                    value = None if c is None else c.value
+                    if value is None:
+                        empty_text = c is not None and c.data_type in ("s", "inlineStr")
+                        row.append("" if empty_text or col in text else None)
+                    elif isinstance(value, str):
+                        row.append(xlsx_unescape(value))
+                    elif isinstance(value, bool):
+                        row.append(int(value))
+                    elif isinstance(value, float) and col in numeric and value.is_integer():
+                        row.append(int(value))
+                    elif isinstance(value, (int, float)):
+                        row.append(value)
+                    else:  # a date or time cell: an export writes dates as text
+                        raise ValueError(f"a {type(value).__name__} cell in {name}.{col}")
+                rows.append(tuple(row))
+            data[name] = (header, rows)
+    finally:
+        wb.close()
+    return data
+
+
 def _load(source: Path) -> tuple[dict, dict[str, tuple[list[str], list[tuple]]]]:
-    """(manifest, tables) of an export folder (CSV or JSON) or a JSON file."""
+    """(manifest, tables) of an export folder (CSV, JSON or xlsx), a JSON file or an xlsx file
+    (its manifest.json beside it)."""
+    if source.is_file() and source.suffix.lower() == ".xlsx":
+        manifest = json.loads((source.parent / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("file_format") != "xlsx":
+            raise ValueError("not an xlsx export")
+        return manifest, _decode_xlsx(source)
     if source.is_dir():
         if (source / JSON_NAME).is_file():
             source = source / JSON_NAME
         else:
             manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
-            if manifest.get("file_format") != "csv":
-                raise ValueError("not a CSV or JSON export")
+            fmt = manifest.get("file_format")
+            if fmt == "xlsx":
+                return manifest, _decode_xlsx(source / XLSX_NAME)
+            if fmt != "csv":
+                raise ValueError("not a CSV, JSON or xlsx export")
             data = {name: _decode_csv(name, source / f"{name}.csv") for name in TABLES
                     if (source / f"{name}.csv").is_file()}
             return manifest, data
@@ -338,7 +431,8 @@ def _load(source: Path) -> tuple[dict, dict[str, tuple[list[str], list[tuple]]]]
 
 
 def import_book(book: Book, source: Path | str) -> dict[str, int]:
-    """Load a full export (folder, CSV or JSON; or the JSON file) into an empty book, ids kept.
+    """Load a full export (its folder: CSV, JSON or xlsx; or the JSON or xlsx file) into an
+    empty book, ids kept.
 
     One transaction: a bad file or a book that is not empty changes nothing.
     """

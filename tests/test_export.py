@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from memo import calls, cli, export, i18n, money, ops
 from memo.db import Book, open_book
@@ -128,13 +130,33 @@ def test_without_full_phones_are_masked_and_amounts_hidden(rich: Book, tmp_path:
     assert doc["data"]["contacts"][0]["sold_fen"] == "***"
     assert doc["data"]["campaigns"][0]["cost_fen"] == "***"
     assert "50000000" not in text and "100000050" not in text
-    memo = next(m for m in doc["data"]["memos"] if m["text"].startswith("要2万"))
-    assert "139****5678" in memo["text"]  # a number typed into a memo is masked as well
+    memo = next(m for m in doc["data"]["memos"] if "美元现金" in m["text"])
+    # a number typed into a memo is masked as well, and an amount hidden (memo.text.mask_private)
+    assert memo["text"] == "要***美元现金，139****5678"
     # and a masked export can not be loaded as if it were the book
     with _fresh(tmp_path) as empty:
         with pytest.raises(ops.DomainError) as err:
             export.import_book(empty, result.path)
         assert err.value.code == "export.masked"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_without_full_amounts_typed_into_text_are_hidden(book: Book, tmp_path: Path, fmt: str) -> None:
+    client = ops.add_client(book, "赵六", ["13800138000"])
+    ops.edit_client(book, client.id, profile="他行还有30万，存了500000元，¥12,000.50，3天后到期 2026-12-01")
+    ops.jot(book, "理财3.5万到期，回电 0371-65123456", client.id)
+    result = export.export_book(book, tmp_path, fmt, now=NOW)
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(result.path / export.XLSX_NAME, read_only=True)
+        text = "\n".join(str(v) for name in ("clients", "memos") for row in wb[name].values for v in row)
+    else:
+        text = "\n".join(f.read_text(encoding="utf-8-sig") for f in sorted(result.path.iterdir()))
+    assert "他行还有***，存了***元，¥***，3天后到期 2026-12-01" in text
+    assert "理财***到期，回电 0371****3456" in text
+    for secret in ("30万", "500000", "12,000.50", "3.5万", "65123456"):
+        assert secret not in text, secret
 
 
 def test_full_export_has_exact_values(rich: Book, tmp_path: Path) -> None:
@@ -159,7 +181,7 @@ class _fresh:
         self.book.close()
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
 def test_full_export_loads_into_an_empty_book_as_the_same_book(rich: Book, tmp_path: Path, fmt: str) -> None:
     before = dump(rich)
     assert all(before[name] for name in export.TABLES)  # every table has rows
@@ -185,6 +207,69 @@ def test_csv_keeps_null_apart_from_empty_text(book: Book, tmp_path: Path) -> Non
     with _fresh(tmp_path) as copy:
         export.import_book(copy, result.path)
         assert dump(copy) == before
+
+
+AWKWARD = ["=1+1", "=cmd|' /C calc'!A0", "#N/A", "@SUM(A1)", "_x0041_", "_x005F_x0041_", "a_x00", "\x00\x1b\x07",
+           "\r\n\r", " lead and trail ", "007", "1.38001E+10", "\ufffe\uffff", "\u202e😀", "x" * 40_000]
+
+
+def test_xlsx_round_trip_keeps_every_text_and_null_apart_from_empty(book: Book, tmp_path: Path) -> None:
+    """Formulas, error codes, escapes, controls, CR, numbers-as-text, over-long text: all text,
+    all back as typed; a NULL text column stays NULL and an empty one stays empty."""
+    for n, text in enumerate(AWKWARD):
+        client = ops.add_client(book, f"客户{n}", [f"1380013{n:04d}"], now=at(n))
+        ops.edit_client(book, client.id, profile=text, call_hours="", now=at(n))
+        ops.jot(book, f"#{n} {text} #", client.id, now=at(n, 5))
+    with book.write() as session:  # id_last4 is nullable text: one NULL, one "", one value
+        session.connection().exec_driver_sql("UPDATE client SET id_last4 = '' WHERE id = 1")
+        session.connection().exec_driver_sql("UPDATE client SET id_last4 = '0012' WHERE id = 2")
+    before = dump(book)
+    result = export.export_book(book, tmp_path / "out", "xlsx", full=True, now=NOW)
+    for source in (result.path, result.path / export.XLSX_NAME):  # the folder, or the workbook
+        with _fresh(tmp_path, f"copy-{source.name}.db") as copy:
+            export.import_book(copy, source)
+            after = dump(copy)
+            assert after == before
+    assert [r[16] for r in before["clients"][:3]] == ["", "0012", None]
+
+
+def test_xlsx_cells_are_text_never_formulas(book: Book, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    client = ops.add_client(book, "公式", ["13800138000"])
+    ops.edit_client(book, client.id, profile="=HYPERLINK(\"http://e.x\")")
+    result = export.export_book(book, tmp_path, "xlsx", full=True, now=NOW)
+    wb = load_workbook(result.path / export.XLSX_NAME)  # not read-only: cell types as Excel sees them
+    ws = wb["clients"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=header.index("profile") + 1)
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://e.x\")"
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_xlsx_escape_round_trips_and_is_xml_safe(text: str) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    escaped = export.xlsx_escape(text)
+    assert export.xlsx_unescape(escaped) == text
+    assert not ILLEGAL_CHARACTERS_RE.search(escaped) and "\r" not in escaped
+    if "_x" not in text and not ILLEGAL_CHARACTERS_RE.search(text) and "\r" not in text:
+        assert escaped == text  # ordinary text is written as itself
+
+
+def test_xlsx_that_is_not_an_export_loads_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / export.XLSX_NAME).write_bytes(b"PK not a zip")
+    (folder / export.MANIFEST).write_text(json.dumps({"format": export.FORMAT_TAG, "full": True,
+                                                      "file_format": "xlsx"}), encoding="utf-8")
+    with _fresh(tmp_path) as empty:
+        for source in (folder, folder / export.XLSX_NAME):
+            with pytest.raises(ops.DomainError) as err:
+                export.import_book(empty, source)
+            assert err.value.code == "export.bad_file"
+        assert dump(empty) == {name: [] for name in export.TABLES}
 
 
 def test_import_refuses_a_book_that_is_not_empty(rich: Book, tmp_path: Path) -> None:

@@ -292,3 +292,170 @@ def test_hostile_cells(tmp_path: Path, name: str, product: str, phone: str, when
         assert len(report.rows) <= 1
     finally:
         b.close()
+
+
+# --- one file, many rows: merges inside the file, the bulk path, derived columns ----------------------
+
+
+def test_a_deposit_repeated_in_the_file_takes_the_later_row(book, tmp_path: Path) -> None:
+    head = ["姓名", "手机号码", "金额", "起息日", "存期", "到期日", "年利率", "自动转存", "产品名称"]
+    rows = [["张三", "13800138000", "10000", "2024-01-31", "1年", "", "1.45", "否", "整存整取"],
+            ["张三", "13800138000", "10000", "2024-01-31", "1年", "2025-02-03", "1.75", "是", "大额存单"]]
+    report = run_import(book, write_csv(tmp_path / "r.csv", [head, *rows]), today=TODAY)
+    assert report.errors == [] and [r.action for r in report.rows] == ["create", "unchanged"]
+    from memo.money import roll_keys
+
+    [dep] = q(book, "SELECT maturity, maturity_given, rate, rollover, note, roll_term, roll_phase, roll_day "
+                    "FROM deposit")
+    assert dep[:5] == ("2025-02-03", 1, "1.75", 1, "大额存单")
+    assert dep[5:] == roll_keys(dt.date(2024, 1, 31), 12, dt.date(2025, 2, 3))
+    # a file that contradicts itself is read row by row again: the later row still wins
+    run_import(book, tmp_path / "r.csv", today=TODAY)
+    assert q(book, "SELECT maturity, maturity_given, rate, rollover, note, roll_term, roll_phase, roll_day "
+                   "FROM deposit") == [dep]
+
+
+def test_a_later_file_updates_clients_and_deposits(book, tmp_path: Path) -> None:
+    from memo.money import roll_keys
+
+    head = ["姓名", "手机号码", "客户等级", "生日", "金额", "起息日", "存期", "到期日", "年利率", "自动转存"]
+    first = [["张三", "13800138000", "普通", "", "10000", "2024-01-31", "1年", "", "1.45", "否"],
+             ["李四", "13900139000", "金卡", "1980-02-03", "20000", "2024-03-01", "6个月", "", "", "是"]]
+    run_import(book, write_csv(tmp_path / "a.csv", [head, *first]), today=TODAY,
+               now=dt.datetime(2026, 1, 1, 9))
+    assert q(book, "SELECT roll_term, roll_phase, roll_day FROM deposit ORDER BY id") == [
+        roll_keys(dt.date(2024, 1, 31), 12, dt.date(2025, 1, 31)),
+        roll_keys(dt.date(2024, 3, 1), 6, dt.date(2024, 9, 1))]
+    later = [["张三", "13800138000", "白金", "农历八月十五", "10000", "2024-01-31", "1年", "2025-02-05", "1.50", "是"],
+             ["李四", "13900139000", "钻石", "", "20000", "2024-03-01", "6个月", "", "2.0", ""]]
+    report = run_import(book, write_csv(tmp_path / "b.csv", [head, *later]), today=TODAY,
+                        now=dt.datetime(2026, 2, 2, 9))
+    assert report.errors == [] and (report.updated, report.unchanged) == (2, 0)
+    assert q(book, "SELECT name, tier, birth_kind, birth_month, birth_day, updated_at FROM client ORDER BY id") == [
+        ("张三", "platinum", "lunar", 8, 15, "2026-02-02 09:00:00.000000"),
+        ("李四", "diamond", "solar", 2, 3, "2026-02-02 09:00:00.000000")]
+    assert q(book, "SELECT maturity, maturity_given, rate, rollover, roll_term, roll_phase, roll_day, updated_at "
+                   "FROM deposit ORDER BY id") == [
+        ("2025-02-05", 1, "1.50", 1, *roll_keys(dt.date(2024, 1, 31), 12, dt.date(2025, 2, 5)),
+         "2026-02-02 09:00:00.000000"),
+        ("2024-09-01", 0, "2.0", 1, *roll_keys(dt.date(2024, 3, 1), 6, dt.date(2024, 9, 1)),
+         "2026-02-02 09:00:00.000000")]
+    assert run_import(book, tmp_path / "b.csv", today=TODAY).unchanged == 2
+
+
+def _indexes(book) -> list[tuple]:  # noqa: ANN001
+    return sorted(q(book, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"))
+
+
+def test_bulk_path_batches_and_rebuilt_indexes(book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above BULK_ROWS the indexes are dropped and made again in the same transaction; rows go
+    in INSERT_BATCH at a time: the book is the same as row by row."""
+    from memo import importer
+
+    head = ["客户姓名", "手机号码", "证件号码", "生日", "客户等级", "金额", "起息日", "存期", "自动转存", "币种"]
+    rows = [[f"客户{i}", f"1380000{i:04d}", f"11010119900101{i:04d}", f"19{50 + i % 40}-0{1 + i % 9}-1{i % 10}",
+             ["普通", "金卡", "私行"][i % 3], f"{i + 1}万", f"2024-0{1 + i % 9}-2{i % 10}", ["1年", "6个月"][i % 2],
+             ["是", "否"][i % 2], ["", "美元"][i % 2]] for i in range(23)]
+    path = write_csv(tmp_path / "bulk.csv", [head, *rows])
+    before = _indexes(book)
+    small = tmp_path / "small.db"
+    reference = open_book(small)
+    try:
+        monkeypatch.setattr(importer, "BULK_ROWS", 1_000_000)  # the reference: indexes kept, one batch
+        monkeypatch.setattr(importer, "INSERT_BATCH", 500)
+        run_import(reference, path, today=TODAY, now=dt.datetime(2026, 1, 1))
+        monkeypatch.setattr(importer, "BULK_ROWS", 5)
+        monkeypatch.setattr(importer, "INSERT_BATCH", 4)  # 23 rows: five full batches and a rest
+        report = run_import(book, path, today=TODAY, now=dt.datetime(2026, 1, 1))
+        assert (report.created, report.errors) == (23, [])
+        assert _indexes(book) == before
+        for table in ("client", "phone", "deposit"):
+            assert q(book, f"SELECT * FROM {table} ORDER BY id") == q(reference, f"SELECT * FROM {table} ORDER BY id")
+        assert q(book, "PRAGMA integrity_check") == [("ok",)]
+        assert q(book, "SELECT count(*) FROM deposit WHERE currency = 'USD'") == [(11,)]
+        again = run_import(book, path, today=TODAY)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 23)
+    finally:
+        reference.close()
+
+
+def test_cells_with_a_line_break_are_cleaned(book, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "n.csv", [["姓名", "手机号码", "证件号码"], ["张三", "13800138000\n", "110101199001011234\n"]])
+    assert run_import(book, path, today=TODAY).errors == []
+    assert q(book, "SELECT number FROM phone") == [("13800138000",)]
+    assert q(book, "SELECT id_last4 FROM client") == [("1234",)]
+
+
+def test_xlsx_numbers_and_flags_are_not_confused(book, tmp_path: Path) -> None:
+    """1, 1.0 and True are equal in Python: each cell is still read as what it is."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Phone", "Amount", "Start", "Term", "Rollover"])
+    ws.append(["甲", "13700137001", 1, "2024-01-31", "1y", True])
+    ws.append(["乙", "13700137002", True, "2024-01-31", "1y", 1])
+    ws.append(["丙", "13700137003", 1.0, "2024-01-31", 12, "否"])
+    path = tmp_path / "flags.xlsx"
+    wb.save(path)
+    report = run_import(book, path, today=TODAY)
+    assert [(e.row, e.field, e.value) for e in report.errors] == [(3, "amount", "TRUE")]
+    assert q(book, "SELECT c.name, d.amount_fen, d.rollover, d.term_months FROM deposit d "
+                   "JOIN client c ON c.id = d.client_id ORDER BY c.id") == [("甲", 100, 1, 12), ("丙", 100, 0, 12)]
+
+
+# --- the quick readings of the usual cells agree with the full parsers ---------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.from_regex(r"\A[0-9]{1,17}(\.[0-9]{1,3})?万?\Z"), st.text(alphabet="0123456789.万,", max_size=12)))
+def test_plain_amounts_read_as_parse_amount_reads_them(cell: str) -> None:
+    from memo.importer import _RowFault, cell_amount
+    from memo.money import parse_amount
+    from memo.ops import DomainError
+
+    try:
+        expected = parse_amount(cell)
+    except DomainError:
+        expected = None
+    try:
+        got = cell_amount(cell)
+    except _RowFault:
+        got = None
+    assert got == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.from_regex(r"\A[0-9]{4}[-/.年][0-9]{1,3}[-/.月][0-9]{1,3}[日号]?\Z"),
+                 st.text(alphabet="0123456789-/年月日号.", max_size=12)))
+def test_plain_birthdays_read_as_parse_birthday_reads_them(cell: str) -> None:
+    from memo.birthdays import BirthdayError, parse_birthday
+    from memo.importer import _RowFault, cell_birthday
+
+    try:
+        got = cell_birthday(cell, False, TODAY)
+    except _RowFault:
+        got = None
+    if len(cell) and cell.replace("-", "").replace("/", "").isdigit() and "-" not in cell and "/" not in cell:
+        return  # bare digits are dates or serial numbers, another reading
+    try:
+        expected = parse_birthday(cell, TODAY)
+    except BirthdayError:
+        expected = None
+    assert got == expected, cell
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"\A[0-9]{15}([0-9]{2}[0-9Xx])?\s?\Z"))
+def test_plain_ids_and_phones_read_as_before(cell: str) -> None:
+    from memo.importer import cell_id_last4
+
+    assert cell_id_last4(cell) == cell.strip().upper()[-4:]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2150, 12, 31)), st.integers(min_value=1, max_value=600))
+def test_maturities_are_computed_as_money_computes_them(start: dt.date, months: int) -> None:
+    from memo.importer import _months_later
+    from memo.money import maturity_for
+
+    assert _months_later(start, months) == maturity_for(start, months)

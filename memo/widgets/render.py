@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 
 from textual.content import Content
@@ -11,7 +10,7 @@ from textual.dom import DOMNode
 
 from memo.i18n import CATALOG, t
 from memo.phones import format_phone, mask_phone
-from memo.text import visible
+from memo.text import mask_private, visible
 
 
 def user_text(value: str, *, limit: int | None = None, one_line: bool = True, privacy: bool = False) -> Content:
@@ -28,15 +27,11 @@ def phone(number: str, privacy: bool = False) -> str:
     return mask_phone(number) if privacy else format_phone(number)
 
 
-# A run of 7+ digits (spaces or dashes allowed inside) in free text reads as a phone number.
-_NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){6,}(?!\d)")
-
-
 def mask_numbers(value: str, privacy: bool) -> str:
-    """Free text with phone-like digit runs masked in privacy mode: "回电13800138000" -> "回电138****8000"."""
-    if not privacy:
-        return value
-    return _NUMBER_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"[ -]", "", m.group())), value)
+    """Free text as the screens show it: in privacy mode phone numbers masked and amounts hidden
+    ("回电13800138000" -> "回电138****8000", "他行还有30万" -> "他行还有***"); see
+    memo.text.mask_private, the one rule the screens, the CLI and the exports share."""
+    return mask_private(value) if privacy else value
 
 
 def weekday(day: dt.date) -> str:
