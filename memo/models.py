@@ -334,7 +334,7 @@ class Setting(SQLModel, table=True):
 @event.listens_for(Deposit, "before_insert")
 @event.listens_for(Deposit, "before_update")
 def _keep_roll_keys(_mapper, _conn, dep: Deposit) -> None:  # noqa: ANN001
-    from memo.money import roll_keys
+    from memo.terms import roll_keys
 
     dep.roll_term, dep.roll_phase, dep.roll_day = roll_keys(dep.start, dep.term_months, dep.maturity)
 

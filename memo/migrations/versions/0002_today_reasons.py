@@ -57,7 +57,7 @@ def upgrade() -> None:
     conn.exec_driver_sql(
         "UPDATE client SET last_contact_on = (SELECT max(date(c.at)) FROM contact c "
         "WHERE c.client_id = client.id AND c.outcome != 'no_answer')")
-    from memo.money import _line, roll_keys
+    from memo.terms import _line, roll_keys
 
     deposits = conn.exec_driver_sql("SELECT id, start, term_months, maturity FROM deposit").all()
     for row_id, start, term, maturity in deposits:
