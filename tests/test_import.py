@@ -426,21 +426,28 @@ def test_plain_amounts_read_as_parse_amount_reads_them(cell: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.from_regex(r"\A[0-9]{4}[-/.年][0-9]{1,3}[-/.月][0-9]{1,3}[日号]?\Z"),
-                 st.text(alphabet="0123456789-/年月日号.", max_size=12)))
+                 st.from_regex(r"\A(19|20|21|22|18)[0-9]{6}\Z"), st.text(alphabet="0123456789-/年月日号.", max_size=12)))
 def test_plain_birthdays_read_as_parse_birthday_reads_them(cell: str) -> None:
-    from memo.birthdays import BirthdayError, parse_birthday
+    from memo.birthdays import Birthday, BirthdayError, parse_birthday
     from memo.importer import _RowFault, cell_birthday
 
     try:
         got = cell_birthday(cell, False, TODAY)
     except _RowFault:
         got = None
-    if len(cell) and cell.replace("-", "").replace("/", "").isdigit() and "-" not in cell and "/" not in cell:
-        return  # bare digits are dates or serial numbers, another reading
-    try:
-        expected = parse_birthday(cell, TODAY)
-    except BirthdayError:
-        expected = None
+    if cell.isdigit():  # bare digits: a full date (19900131) or a serial number, never after today
+        from memo.importer import cell_date
+
+        try:
+            day = cell_date(cell)
+            expected = Birthday("solar", day.month, day.day, day.year) if day <= TODAY else None
+        except _RowFault:
+            expected = None
+    else:
+        try:
+            expected = parse_birthday(cell, TODAY)
+        except BirthdayError:
+            expected = None
     assert got == expected, cell
 
 
@@ -459,3 +466,67 @@ def test_maturities_are_computed_as_money_computes_them(start: dt.date, months: 
     from memo.money import maturity_for
 
     assert _months_later(start, months) == maturity_for(start, months)
+
+
+# --- CHECK constraints: rows go in unchecked, then one query holds them to every CHECK ----------------
+
+
+def test_every_check_of_the_schema_is_read(book) -> None:
+    from sqlalchemy import CheckConstraint
+
+    from memo import importer
+    from memo.models import Client, Deposit, Phone
+
+    with book.raw() as raw:
+        for model in (Client, Phone, Deposit):
+            found = importer._check_expressions(raw, model.__tablename__)
+            declared = [c for c in model.__table__.constraints if isinstance(c, CheckConstraint)]
+            assert found is not None and len(found) == len(declared) > 0, model.__tablename__
+    assert importer._check_expressions(sqlite3_memory("CREATE TABLE t (a CHECK (a > 0), b TEXT "
+                                                      "CHECK (b IN ('x)', \"y(\")), c)"), "t") == [
+        "a > 0", "b IN ('x)', \"y(\")"]
+    assert importer._check_expressions(sqlite3_memory("CREATE TABLE t (a -- a note\n CHECK (a > 0))"), "t") is None
+
+
+def sqlite3_memory(ddl: str):  # noqa: ANN201
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(ddl)
+    return conn
+
+
+def test_a_row_that_breaks_a_check_fails_the_whole_import(book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from memo import importer
+
+    path = write_csv(tmp_path / "c.csv", [HEAD, *ROWS])
+    monkeypatch.setattr(importer, "_deposit_kind", lambda product: "bogus")  # a planner gone wrong
+    with pytest.raises(sqlite3.IntegrityError, match="deposit"):
+        run_import(book, path, today=TODAY)
+    assert [q(book, f"SELECT count(*) FROM {t}")[0][0] for t in ("client", "phone", "deposit")] == [0, 0, 0]
+    # and the connection checks again afterwards: a bad row written the ordinary way is refused
+    with pytest.raises(Exception, match="CHECK"):
+        with book.write() as session:
+            session.connection().exec_driver_sql(
+                "INSERT INTO client (id, name, tier, birth_leap, profile, do_not_call, call_hours, "
+                "name_initials, name_pinyin, created_at, updated_at) "
+                "VALUES (99, 'x', 'bogus', 0, '', 0, '', '', '', '2026-01-01', '2026-01-01')")
+    monkeypatch.undo()
+    assert run_import(book, path, today=TODAY).created == 2
+
+
+def test_rows_are_checked_one_by_one_when_the_schema_is_unreadable(book, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from memo import importer
+
+    monkeypatch.setattr(importer, "_check_expressions", lambda raw, table: None)
+    path = write_csv(tmp_path / "u.csv", [HEAD, *ROWS])
+    assert run_import(book, path, today=TODAY).created == 2
+    monkeypatch.setattr(importer, "_deposit_kind", lambda product: "bogus")
+    with pytest.raises(sqlite3.IntegrityError):
+        run_import(book, write_csv(tmp_path / "v.csv", [HEAD, ["王五", "13700137000", "", "", "", "1000",
+                                                                "2024-01-01", "1年", ""]]), today=TODAY)
