@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from memo.codes import DomainError
+from memo.codes import PRIVACY_DEFAULT_KEY, DomainError
 from memo.db import Book
 from memo.i18n import get_lang, set_lang, t
 from memo.widgets.render import phone, translate_bindings
@@ -24,7 +24,6 @@ from memo.widgets.render import phone, translate_bindings
 if TYPE_CHECKING:
     from memo.ops import JotResult
 
-PRIVACY_DEFAULT_KEY = "privacy_default"
 WATCH_INTERVAL = 1.0  # seconds between looks at PRAGMA data_version
 
 

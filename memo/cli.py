@@ -112,6 +112,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def privacy_options() -> argparse.ArgumentParser:
+    """--full / --mask, for the commands that show phones and amounts (a parent parser)."""
+    shown = argparse.ArgumentParser(add_help=False)
+    privacy = shown.add_mutually_exclusive_group()
+    privacy.add_argument("--full", dest="privacy", action="store_const", const=False, default=None,
+                         help="exact phones and amounts, even in privacy mode")
+    privacy.add_argument("--mask", dest="privacy", action="store_const", const=True,
+                         help="phones masked and amounts hidden, as in privacy mode")
+    return shown
+
+
+def private(args: argparse.Namespace, book) -> bool:  # noqa: ANN001
+    """Privacy for this command: --full / --mask, else the book's privacy mode."""
+    from memo.codes import PRIVACY_DEFAULT_KEY
+
+    forced = getattr(args, "privacy", None)
+    return forced if forced is not None else bool(book.setting(PRIVACY_DEFAULT_KEY, False))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -379,8 +398,9 @@ def _close(args: argparse.Namespace, book) -> int:  # noqa: ANN001
 
 def _privacy(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import ops
+    from memo.codes import PRIVACY_DEFAULT_KEY
 
-    ops.put_setting(book, "privacy_default", args.state == "on")
+    ops.put_setting(book, PRIVACY_DEFAULT_KEY, args.state == "on")
     print(t("app.privacy_on") if args.state == "on" else t("app.privacy_off"))
     return 0
 

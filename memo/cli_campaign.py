@@ -25,12 +25,9 @@ __all__ = ["CAMPAIGN_HANDLERS", "add_campaign_commands", "campaign_json"]
 def add_campaign_commands(sub, common: argparse.ArgumentParser, dated: argparse.ArgumentParser,  # noqa: ANN001
                           as_json: argparse.ArgumentParser) -> None:
     """Adds the subcommands to the parser."""
-    shown = argparse.ArgumentParser(add_help=False)
-    privacy = shown.add_mutually_exclusive_group()
-    privacy.add_argument("--full", dest="privacy", action="store_const", const=False, default=None,
-                         help="exact phones and amounts, even in privacy mode")
-    privacy.add_argument("--mask", dest="privacy", action="store_const", const=True,
-                         help="phones masked and amounts hidden, as in privacy mode")
+    from memo.cli import privacy_options
+
+    shown = privacy_options()
 
     campaign = sub.add_parser("campaign", help="campaigns and events: plan, invite, record who came")
     verbs = campaign.add_subparsers(dest="campaign_command", metavar="ACTION", required=True)
@@ -92,9 +89,9 @@ def _day(args: argparse.Namespace) -> dt.date:
 
 
 def _privacy(args: argparse.Namespace, book) -> bool:  # noqa: ANN001
-    from memo.cli_today import _privacy as privacy
+    from memo.cli import private
 
-    return privacy(args, book)
+    return private(args, book)
 
 
 def _print_json(data: object) -> int:

@@ -40,8 +40,10 @@ AMOUNT_KEYS = ("sales_fen", "sales_amount")
 def add_review_commands(sub, common: argparse.ArgumentParser, dated: argparse.ArgumentParser,  # noqa: ANN001
                         as_json: argparse.ArgumentParser) -> None:
     """Adds `memo review` to the parser."""
+    from memo.cli import privacy_options
+
     review = sub.add_parser(
-        "review", parents=[common, dated, as_json],
+        "review", parents=[common, dated, as_json, privacy_options()],
         help="the review of a period: reach rate, new information, opportunities and sales, "
              "against the period before")
     review.add_argument("--from", dest="start", default=None, metavar="D",
@@ -50,11 +52,6 @@ def add_review_commands(sub, common: argparse.ArgumentParser, dated: argparse.Ar
                         help="the last day, inclusive (default: --date); needs --from")
     review.add_argument("--week", action="store_true", help="the week (Monday to Sunday) of --date (the default)")
     review.add_argument("--month", action="store_true", help="the calendar month of --date")
-    privacy = review.add_mutually_exclusive_group()
-    privacy.add_argument("--full", dest="privacy", action="store_const", const=False, default=None,
-                         help="amounts shown, even in privacy mode")
-    privacy.add_argument("--mask", dest="privacy", action="store_const", const=True,
-                         help="amounts hidden, as in privacy mode")
 
 
 # --- the period ------------------------------------------------------------------------------------
@@ -234,7 +231,8 @@ def masked(fig: Any) -> Any:
 
 def _review(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import review
-    from memo.cli_today import _dump, _privacy
+    from memo.cli import private as _privacy
+    from memo.cli_today import _dump
 
     start, end = period(args)
     privacy = _privacy(args, book)

@@ -32,12 +32,9 @@ __all__ = ["TARGETS_HANDLERS", "add_targets_commands", "row_json"]
 def add_targets_commands(sub, common: argparse.ArgumentParser, dated: argparse.ArgumentParser,  # noqa: ANN001
                          as_json: argparse.ArgumentParser) -> None:
     """Adds the subcommand to the parser."""
-    shown = argparse.ArgumentParser(add_help=False)
-    privacy = shown.add_mutually_exclusive_group()
-    privacy.add_argument("--full", dest="privacy", action="store_const", const=False, default=None,
-                         help="exact phones and amounts, even in privacy mode")
-    privacy.add_argument("--mask", dest="privacy", action="store_const", const=True,
-                         help="phones masked and amounts hidden, as in privacy mode")
+    from memo.cli import privacy_options
+
+    shown = privacy_options()
 
     p = sub.add_parser("targets", parents=[common, dated, as_json, shown],
                        help="choose clients by tier, maturity, amount, product, birthday, contact... "
@@ -113,9 +110,9 @@ def _filter(args: argparse.Namespace, book):  # noqa: ANN001, ANN202
 
 
 def _privacy(args: argparse.Namespace, book) -> bool:  # noqa: ANN001
-    from memo.cli_today import _privacy as privacy
+    from memo.cli import private
 
-    return privacy(args, book)
+    return private(args, book)
 
 
 def _yuan(fen: int) -> str:

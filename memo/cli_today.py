@@ -27,19 +27,15 @@ from memo.text import visible
 
 __all__ = ["TODAY_HANDLERS", "add_today_commands", "row_json"]
 
-PRIVACY_KEY = "privacy_default"  # memo.app.PRIVACY_DEFAULT_KEY (memo.app imports Textual)
 CSV_COLUMNS = ("client_id", "name", "phones", "tier", "score", "kind", "detail", "date", "amount", "days",
                "status", "do_not_call")
 
 
 def add_today_commands(sub, common: argparse.ArgumentParser, dated: argparse.ArgumentParser,  # noqa: ANN001
                        as_json: argparse.ArgumentParser) -> None:
-    shown = argparse.ArgumentParser(add_help=False)
-    privacy = shown.add_mutually_exclusive_group()
-    privacy.add_argument("--full", dest="privacy", action="store_const", const=False, default=None,
-                         help="exact phones and amounts, even in privacy mode")
-    privacy.add_argument("--mask", dest="privacy", action="store_const", const=True,
-                         help="phones masked and amounts hidden, as in privacy mode")
+    from memo.cli import privacy_options
+
+    shown = privacy_options()
 
     today = sub.add_parser("today", parents=[common, dated, as_json, shown],
                            help="who to call today and why, ranked (the today screen's list)")
@@ -143,23 +139,17 @@ def _tier_codes(values: Sequence[str]) -> set[str]:
 
 
 def _privacy(args: argparse.Namespace, book) -> bool:  # noqa: ANN001
-    from memo import ops
+    from memo.cli import private
 
-    forced = getattr(args, "privacy", None)
-    if forced is not None:
-        return forced
-    return bool(ops.get_setting(book, PRIVACY_KEY, False))
-
-
-# A run of 7+ digits (spaces or dashes allowed inside) in free text reads as a phone number
-# (the same rule as the screens' memo.widgets.render.mask_numbers, which imports Textual).
-_NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ -]?\d){6,}(?!\d)")
+    return private(args, book)
 
 
 def _mask_numbers(value: str) -> str:
-    from memo.phones import mask_phone
+    """Free text as privacy mode shows it (phones masked, amounts hidden): memo.text's rule,
+    the screens' too."""
+    from memo.text import mask_private
 
-    return _NUMBER_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"[ -]", "", m.group())), value)
+    return mask_private(value)
 
 
 def _phone(number: str, privacy: bool) -> str:

@@ -21,6 +21,7 @@ INVITATION_STATUSES = ("to_invite", "invited", "accepted", "attended", "declined
 # Why a client is on the today list (memo.agenda); `campaign` comes with the campaigns.
 REASON_KINDS = ("maturity", "birthday", "lunar_birthday", "key_date", "festival", "request", "callback",
                 "holding", "cadence", "campaign")
+PRIVACY_DEFAULT_KEY = "privacy_default"  # the Setting: privacy mode at start (app) and for the CLI's lists
 CROSSED_LINES = ("take_profit", "stop_loss")
 
 

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Any
 
+from memo.agenda import _roll_terms  # the same skip-scan of the rolling deposits
 from memo.codes import RISKS, TIERS, DomainError
 from memo.db import Book
 
@@ -232,17 +233,6 @@ _COVERING = "ix_deposit_client_active"
 def _deposit_index(db) -> str:  # noqa: ANN001
     row = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (_COVERING,)).fetchone()
     return _COVERING if row else "ix_deposit_client"
-
-
-def _roll_terms(db) -> list[int]:  # noqa: ANN001
-    """The distinct terms of active rolling deposits: a skip-scan of the partial index."""
-    return [x for (x,) in db.execute(
-        "WITH RECURSIVE t(x) AS ("
-        " SELECT min(roll_term) FROM deposit INDEXED BY ix_deposit_roll"
-        "  WHERE status = 'active' AND rollover = 1 AND roll_term IS NOT NULL"
-        " UNION ALL SELECT (SELECT min(roll_term) FROM deposit INDEXED BY ix_deposit_roll"
-        "  WHERE status = 'active' AND rollover = 1 AND roll_term IS NOT NULL AND roll_term > x)"
-        " FROM t WHERE x IS NOT NULL) SELECT x FROM t WHERE x IS NOT NULL")]
 
 
 def _chain_keys(terms: list[int], lo: dt.date, hi: dt.date) -> list[list[int]]:

@@ -108,3 +108,38 @@ async def settle(pilot) -> None:  # noqa: ANN001
             await pilot.pause()
             return
     raise AssertionError("workers still busy after 500 pauses")
+
+
+class CliRun:
+    """`memo` run in-process on one book: (exit code, stdout, stderr), with helpers."""
+
+    extra: tuple[str, ...] = ()  # arguments every call gets (e.g. --lang en)
+
+    def __init__(self, capsys: pytest.CaptureFixture, db: Path):
+        self.capsys, self.db = capsys, db
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        from memo import cli
+
+        self.capsys.readouterr()
+        code = cli.main([*argv, "--db", str(self.db), *self.extra])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def ok(self, *argv: str) -> str:
+        code, out, err = self(*argv)
+        assert (code, err) == (0, ""), err
+        return out
+
+    def json(self, *argv: str):  # noqa: ANN201
+        import json
+
+        return json.loads(self.ok(*argv, "--json"))
+
+    def fails(self, *argv: str) -> list[str]:
+        """A refused command: nothing on stdout, one clear line first on stderr, no traceback."""
+        code, out, err = self(*argv)
+        assert code != 0 and out == "" and "Traceback" not in err, (code, out, err)
+        lines = err.splitlines()
+        assert lines and lines[0].startswith("memo: ") and len(lines[0]) > len("memo: "), err
+        return lines

@@ -183,3 +183,20 @@ async def test_do_not_call_clients_are_shown_apart_at_the_end(sample) -> None:
         table.move_cursor(row=table.row_count - 1)
         await pilot.pause()
         assert "Do not call" in plain(screen.query_one("#why-reasons", Static))
+
+
+async def test_setting_aside_a_reason_whose_text_is_markup_shows_it_literally(book) -> None:  # noqa: ANN001
+    hostile = "[bold]要美元[/oops] \x1b[31m"
+    client = ops.add_client(book, "[red]王[/red]", ["13500000009"])
+    ops.jot(book, hostile, client.id, due=TODAY)
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")  # the dialog lists the reasons, user text among them
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FormDialog)
+        shown = str(dialog.query_one("#f-ref", Select).query_one("#label", Static).render())
+        assert "[bold]要美元[/oops] ␛[31m" in shown
+        await pilot.press(*"told at the desk", "enter")
+        await settle(pilot)
+    assert agenda.compute(book, TODAY).rows == []  # the one reason is set aside

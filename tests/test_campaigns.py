@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from memo import campaigns, cli, ops, workdays
+from memo import campaigns, ops, workdays
 from memo.codes import DomainError
 from memo.db import Book, open_book
 from memo.models import Campaign, Client, Contact
+
+from .conftest import CliRun
 
 DAY = dt.date(2026, 11, 30)  # a Monday
 HOSTILE = "[bold]x[/oops] \x1b[31m红\x1b[0m\x1b]0;pwned\x07\x9b2J\r\n$(rm -rf ~)"
@@ -508,30 +510,8 @@ def test_reason_text() -> None:
 # --- the command line -----------------------------------------------------------------------------------
 
 
-class Run:
-    def __init__(self, capsys: pytest.CaptureFixture, db: Path):
-        self.capsys, self.db = capsys, db
-
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = cli.main([*argv, "--db", str(self.db), "--lang", "en"])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def ok(self, *argv: str) -> str:
-        code, out, err = self(*argv)
-        assert (code, err) == (0, ""), err
-        return out
-
-    def json(self, *argv: str):  # noqa: ANN201
-        return json.loads(self.ok(*argv, "--json"))
-
-    def fails(self, *argv: str) -> list[str]:
-        code, out, err = self(*argv)
-        assert code != 0 and out == "" and "Traceback" not in err
-        lines = err.splitlines()
-        assert lines and lines[0].startswith("memo: ")
-        return lines
+class Run(CliRun):
+    extra = ("--lang", "en")
 
 
 @pytest.fixture

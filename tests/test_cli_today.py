@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from memo import agenda, cli, money, ops
+from memo import agenda, money, ops
 from memo.db import open_book
 from memo.models import REASON_KINDS
-from tests.conftest import mode
+from .conftest import mode
+
+from .conftest import CliRun
 
 DAY = dt.date(2026, 12, 1)  # a Tuesday, a working day
 D = DAY.isoformat()
@@ -30,35 +32,9 @@ HOSTILE = "\x1b[31m红\x1b[0m\x1b]0;pwned\x07\x9b2J\r\x00\x7f\x08[bold]x[/oops]"
 CONTRACT = {"client_id", "name", "phones", "tier", "score", "do_not_call", "reasons"}
 
 
-class Run:
-    def __init__(self, capsys: pytest.CaptureFixture, db: Path):
-        self.capsys, self.db = capsys, db
-
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = cli.main([*argv, "--db", str(self.db)])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def ok(self, *argv: str) -> str:
-        code, out, err = self(*argv)
-        assert (code, err) == (0, ""), err
-        return out
-
-    def json(self, *argv: str) -> object:
-        return json.loads(self.ok(*argv, "--json"))
-
+class Run(CliRun):
     def today(self, day: str = D, *argv: str) -> list[dict]:
         return self.json("today", "--date", day, *argv)
-
-    def fails(self, *argv: str) -> list[str]:
-        code, out, err = self(*argv)
-        assert code != 0
-        assert out == ""
-        assert "Traceback" not in err
-        lines = err.splitlines()
-        assert lines and lines[0].startswith("memo: ") and len(lines[0]) > len("memo: "), err
-        return lines
 
 
 @pytest.fixture

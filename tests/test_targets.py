@@ -16,12 +16,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from memo import cli, lunar, money, ops, targets
+from memo import lunar, money, ops, targets
 from memo.codes import RISKS, TIERS, DomainError
 from memo.db import Book, open_book
 from memo.models import Client, ClientTag, Deposit, Holding, Memo
 from memo.targets import TargetFilter, build_filter
 from memo.terms import maturity_for, next_maturity_of
+
+from .conftest import CliRun
 
 DAY = dt.date(2026, 11, 29)  # Sunday
 W = 10_000 * 100  # 1万 in fen
@@ -486,29 +488,10 @@ def test_a_lists_members_for_the_campaigns(hand) -> None:
 CONTRACT = {"client_id", "name", "phones", "tier", "amount", "next_maturity", "last_contact"}
 
 
-class Run:
-    def __init__(self, capsys: pytest.CaptureFixture, db: Path):
-        self.capsys, self.db = capsys, db
-
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = cli.main([*argv, "--db", str(self.db)])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def ok(self, *argv: str) -> str:
-        code, out, err = self(*argv)
-        assert (code, err) == (0, ""), err
-        return out
-
-    def json(self, *argv: str) -> dict:
-        return json.loads(self.ok(*argv, "--json"))
-
-    def fails(self, *argv: str) -> str:
-        code, out, err = self(*argv)
-        assert code != 0 and out == "" and "Traceback" not in err
-        lines = err.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("memo: "), err
+class Run(CliRun):
+    def fails(self, *argv: str) -> str:  # type: ignore[override]
+        lines = super().fails(*argv)
+        assert len(lines) == 1, lines
         return lines[0]
 
 

@@ -63,7 +63,10 @@ class FormDialog(TellsWorkerErrors, ModalScreen[Any]):
                     continue
                 yield Label(f.label)
                 if f.options is not None:
-                    yield Select(f.options, value=f.value, id=f"f-{f.name}", allow_blank=False)
+                    # a Select reads str prompts as markup: options may hold user text (a memo, a list name)
+                    options = [(o if isinstance(o, Content) else Content(visible(o, one_line=True)), v)
+                               for o, v in f.options]
+                    yield Select(options, value=f.value, id=f"f-{f.name}", allow_blank=False)
                 else:
                     yield Input(str(f.value or ""), placeholder=f.placeholder, id=f"f-{f.name}")
                 if f.hint:
