@@ -50,6 +50,19 @@ def _keep_language():
     i18n.set_lang(lang)
 
 
+@pytest.fixture(autouse=True)
+def _steady_cursors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot is taken whenever the machine gets to it: text cursors must not blink meanwhile.
+
+    Focus shows the cursor; the half-second blink timer would hide it in some pictures only.
+    """
+    if "snap_compare" in request.fixturenames:
+        from textual.widgets import Input, TextArea
+
+        monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+        monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

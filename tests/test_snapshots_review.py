@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from memo.app import MemoApp
 from memo.db import open_book
@@ -40,9 +39,6 @@ def opened(*keys: str, privacy: bool = False):  # noqa: ANN201
         if privacy:
             pilot.app.privacy = True  # as F6 does, without its toast over the tables
             await settle(pilot)
-        for box in pilot.app.screen.query(Input):
-            box.cursor_blink = False  # the cursor stays shown, whenever the picture is taken
-        await pilot.pause()
 
     return run_before
 
