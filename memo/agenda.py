@@ -172,30 +172,57 @@ def _not_handled(since: str) -> str:
     return f"coalesce({_LAST}, '') < {since}"
 
 
-def _days(a: str, b: str) -> str:
-    """b - a in days, SQL dates as text."""
-    return f"CAST(julianday({b}) - julianday({a}) AS INTEGER)"
+def _off(date: str) -> str:
+    """An SQL date (text) minus the day, in days: one julianday() a row (:jd is the day's)."""
+    return f"CAST(julianday({date}) - :jd AS INTEGER)"
 
 
-# Each kind's query selects these columns, one row per reason. `obj` is the deposit, key date,
-# memo, holding or campaign it is about (a festival's index); `n1` and `text` are for the words,
-# which only the page needs (they are read again then, for its rows).
-_COLUMNS = "client_id, memo_id, kind, sub, obj, date, overdue, amount, n1, text, wkey, w, a, u, ra, tier, dnc"
-_RANKED = "client_id, memo_id, kind, sub, obj, date, overdue, amount, w, a, u, ra, tier, dnc, w + a + u + ra"
-
+# Each kind's query selects these columns, one row per reason, into the scratch table ag_r:
+#   key    the client, or for a memo that names none, its id - _MEMO_KEYS (below every client)
+#   obj    the deposit, key date, memo, holding or campaign it is about (a festival's index)
+#   off    its date minus the day, in days (the date itself is made for the page only)
+#   over   days overdue; NULL: max(0, -off)
+#   ud     days that earn urgency points; NULL: the days overdue
+#   a      amount points (an amount may be shown without earning any, as on a confirm call)
+#   w, ra  points of the kind, of a round age
+#   bit    the kind as a bit (_KIND_BITS): a row's kinds are OR-ed
+# Words (memo text, labels, ages) are read for the page's rows only. SQLite spends about as much
+# on each operation of each row as on reading it, hence the constants and the single julianday().
+_COLUMNS = "key, kind, sub, obj, off, over, ud, amount, a, w, ra, bit, tier, dnc"
 
 _TEMP = (
     "CREATE TEMP TABLE IF NOT EXISTS ag_rb (client_id INTEGER PRIMARY KEY, before TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_tc (client_id INTEGER PRIMARY KEY, status TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_hide (client_id INTEGER PRIMARY KEY)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_m (dep INTEGER, client_id INTEGER, amount INTEGER, m TEXT, rollover INTEGER)",
-    # per maturity date of the window: when its call came up, working days left, the confirm day
-    "CREATE TEMP TABLE IF NOT EXISTS ag_w (m TEXT PRIMARY KEY, came_up TEXT, left INTEGER, confirm TEXT)",
-    # yearly anchors with an occurrence near the day: the date, and the year ages count in
-    "CREATE TEMP TABLE IF NOT EXISTS ag_k (kind TEXT, month INTEGER, day INTEGER, leap INTEGER, x TEXT, year INTEGER)",
+    # per maturity date of the window: when its call came up, working days left, the confirm day,
+    # and as day counts from the day: the date, days since it came up, days since the confirm day
+    "CREATE TEMP TABLE IF NOT EXISTS ag_w (m TEXT PRIMARY KEY, came_up TEXT, left INTEGER, confirm TEXT, "
+    "off INTEGER, up_late INTEGER, confirm_late INTEGER)",
+    # yearly anchors with an occurrence near the day: the date, the year ages count in, date - day
+    "CREATE TEMP TABLE IF NOT EXISTS ag_k (kind TEXT, month INTEGER, day INTEGER, leap INTEGER, x TEXT, "
+    "year INTEGER, off INTEGER)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_roll (term INTEGER, phase INTEGER, day INTEGER, m TEXT)",
+    f"CREATE TEMP TABLE IF NOT EXISTS ag_r ({_COLUMNS})",
+    # one row per key: what the ranking needs
+    "CREATE TEMP TABLE IF NOT EXISTS ag_row (key INTEGER PRIMARY KEY, score INTEGER, first INTEGER, kinds INTEGER, "
+    "tier TEXT, dnc INTEGER, status TEXT, grp INTEGER DEFAULT 0)",
 )
-_TEMP_TABLES = ("ag_rb", "ag_tc", "ag_hide", "ag_m", "ag_w", "ag_k", "ag_roll")
+_TEMP_TABLES = ("ag_rb", "ag_tc", "ag_hide", "ag_m", "ag_w", "ag_k", "ag_roll", "ag_r", "ag_row")
+_KIND_BITS = {kind: 1 << i for i, kind in enumerate(REASON_KINDS)}
+
+
+def _bit(kind: str) -> str:
+    return str(_KIND_BITS[kind])
+
+
+
+# Row groups, in list order: to do, tried without answer, done today, do-not-call; then snoozed
+# (counted, not listed)
+_TODO, _TRIED, _DONE, _DNC, _SNOOZED = range(5)
+# ties: memos naming no client first, by id, then clients by id (keys are unique)
+_ORDER = "grp, score DESC, first, key"
+_MEMO_KEYS = 1 << 40
 
 
 class _Ctx:
@@ -207,18 +234,19 @@ class _Ctx:
         self.day = day
         self.rules = rules_
         self.score = _Scorer(rules_)
-        self.p = {"d": day.isoformat()}
-
-        self.found: list[tuple] = []  # every reason, as _RANKED columns
+        self.p = {"d": day.isoformat(), "jd": day.toordinal() + _JULIAN_OF_ORDINAL_0}
         self.left: dict[str, int] = {}  # working days left to each maturity date of the window
+        self.tier_points = {k: round(float(v) * 10) for k, v in rules_["tier_points"].items() if k in TIERS}
 
     def run(self, sql: str, **params: Any) -> None:
         self.db.execute(sql, {**self.p, **params})
 
     def reasons(self, sql: str, **params: Any) -> None:
-        """Run one kind's query for the columns the ranking needs (sqlite drops the others)."""
-        self.found += self.db.execute(f"WITH q({_COLUMNS}) AS ({sql}) SELECT {_RANKED} FROM q",
-                                      {**self.p, **params}).fetchall()
+        """One kind's reasons (the _COLUMNS, in order) into the scratch table: they stay in SQLite."""
+        self.db.execute(f"INSERT INTO temp.ag_r ({_COLUMNS}) {sql}", {**self.p, **params})
+
+
+_JULIAN_OF_ORDINAL_0 = 1721424.5  # julianday('0001-01-01') - 1: date.toordinal() + this = julianday
 
 
 def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: set[str] | None = None,
@@ -227,15 +255,15 @@ def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: s
     names, phones and reasons, counts over the whole list.
 
     Every reason is made in SQL into a scratch table of this connection (TEMP: nothing of the
-    book is written), the rows are ranked from its few columns, and only the page's reasons
-    become Reason objects with their words.
+    book is written), summed per client there, counted and ordered there; only the page's rows
+    and their reasons come into Python, and become Reason objects with their words.
     """
     from memo import workdays
 
     r = rules_ or rules(book)
     workday = workdays.is_workday(day, book)
     wait_since = None if workday else workdays.last_workday_before(day, book)
-    # tens of thousands of small tuples, none of them cyclic: the collector would only walk them
+    # a page of small objects, none of them cyclic: the collector would only walk them
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -262,21 +290,22 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
         _holdings(ctx)
         _cadence(ctx)
         _campaigns(ctx)
-        hidden = {cid for (cid,) in ctx.db.execute(
-            'SELECT client_id FROM snooze WHERE "on" <= :d AND until > :d', ctx.p)}
+        ctx.run('INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM snooze WHERE "on" <= :d AND until > :d')
         if wait_since is not None:
             # no answer on the last working day: the next try is on the next working day
-            hidden |= {cid for (cid,) in ctx.db.execute(
-                "SELECT client_id FROM contact WHERE at >= ? AND at < ? AND outcome = 'no_answer'",
-                (wait_since.isoformat(), day.isoformat()))}
+            ctx.run("INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM contact "
+                    "WHERE at >= :since AND at < :d AND outcome = 'no_answer'", since=wait_since.isoformat())
         _dismissed(ctx)
-        ranked, counts, sizes = _rank(ctx, hidden)
-        shown = [x for x in ranked if (not kinds or not kinds.isdisjoint(x[-1])) and (not tiers or x[7] in tiers)]
-        picked = shown[offset:offset + limit] if limit is not None else shown[offset:]
+        counts, sizes = _rank(ctx)
+        where, params = _shown(kinds, tiers)
+        total = db.execute(f"SELECT count(*) FROM temp.ag_row WHERE {where}", params).fetchone()[0]
+        picked = db.execute(f"SELECT key, tier, dnc, status FROM temp.ag_row WHERE {where} "
+                            f"ORDER BY {_ORDER} LIMIT :limit OFFSET :offset",
+                            {**params, "limit": -1 if limit is None else limit, "offset": offset}).fetchall()
         page = _page(ctx, picked)
     return Agenda(
-        day=day, rows=page, total=len(shown), counts=counts, todo=sizes[0] + sizes[1], done=sizes[2],
-        snoozed=sizes[4], do_not_call=sizes[3], all_total=len(ranked),
+        day=day, rows=page, total=total, counts=counts, todo=sizes[_TODO] + sizes[_TRIED], done=sizes[_DONE],
+        snoozed=sizes[_SNOOZED], do_not_call=sizes[_DNC], all_total=sum(sizes[:_SNOOZED]),
     )
 
 
@@ -315,54 +344,70 @@ def _ref(kind: str, sub: str, obj: int | None, date: str) -> str:
 
 
 def _dismissed(ctx: _Ctx) -> None:
-    """Drop the reasons set aside: refs are made only for the clients who have dismissals."""
-    gone: dict[int, set[str]] = {}
-    for cid, ref in ctx.db.execute("SELECT client_id, ref FROM dismissal"):
-        gone.setdefault(cid, set()).add(ref)
-    if gone:
-        ctx.found = [r for r in ctx.found if r[0] not in gone or _ref(r[2], r[3], r[4], r[5]) not in gone[r[0]]]
+    """Drop the reasons set aside: refs are made only for the reasons of clients with dismissals."""
+    reasons: dict[int, tuple] = {}
+    refs: dict[int, set[str]] = {}
+    # each reason against the dismissals of its client, by the (client_id, ref) unique index
+    for rowid, kind, sub, obj, off, ref in ctx.db.execute(
+            "SELECT r.rowid, r.kind, r.sub, r.obj, r.off, x.ref FROM temp.ag_r r "
+            "CROSS JOIN dismissal x ON x.client_id = r.key"):
+        reasons[rowid] = (kind, sub, obj, off)
+        refs.setdefault(rowid, set()).add(ref)
+    day = ctx.day
+    drop = [rowid for rowid, (kind, sub, obj, off) in reasons.items()
+            if _ref(kind, sub, obj, (day + dt.timedelta(days=off)).isoformat()) in refs[rowid]]
+    if drop:
+        ctx.db.execute("DELETE FROM temp.ag_r WHERE rowid IN (SELECT value FROM json_each(?))", (json.dumps(drop),))
 
 
-def _rank(ctx: _Ctx, hidden: set[int]) -> tuple[list[tuple], dict[str, int], list[int]]:
-    """Every row in order, as tuples that sort by themselves: (group, -score, first date, client id
-    or 0, memo id or 0, client_id, memo_id, tier, dnc, status, its reasons, its kinds); the
-    clients per reason kind; and how many are to do, tried, done, do-not-call and snoozed."""
-    tp = {k: round(float(v) * 10) for k, v in ctx.rules["tier_points"].items()}
-    status = dict(ctx.db.execute("SELECT client_id, status FROM temp.ag_tc"))
-    rows: dict = {}  # client id, or ("memo", id) for a memo that names no client
-    get = rows.get
-    for reason in ctx.found:  # the hot loop: one pass, no generators, int keys
-        key = reason[0]
-        if key is None:
-            key = ("memo", reason[1])
-        row = get(key)
-        if row is None:
-            rows[key] = [reason[14], reason[5], {reason[2]}, reason[12], reason[13], [reason]]
-        else:
-            row[0] += reason[14]
-            if reason[5] < row[1]:
-                row[1] = reason[5]
-            row[2].add(reason[2])
-            row[5].append(reason)
-    ranked = []
-    sizes = [0, 0, 0, 0, 0]
-    counts = dict.fromkeys(REASON_KINDS, 0)
-    for key, (score, first, kinds, tier, dnc, reasons) in rows.items():
-        cid, mid = (None, key[1]) if type(key) is tuple else (key, None)
-        st = status.get(cid, "") if cid is not None else ""
-        if cid in hidden and not st:
-            sizes[4] += 1
-            continue
-        for k in kinds:
-            counts[k] += 1
-        tier, dnc = tier or "regular", dnc or 0
-        if cid is not None:
-            score += tp.get(tier, 0)
-        group = 3 if dnc else 2 if st in ("reached", "callback", "declined") else 1 if st == "no_answer" else 0
-        sizes[group] += 1
-        ranked.append((group, -score, first, cid or 0, mid or 0, cid, mid, tier, dnc, st, reasons, kinds))
-    ranked.sort()  # the first five fields decide: (client id or 0, memo id or 0) is unique
-    return ranked, counts, sizes
+def _rank(ctx: _Ctx) -> tuple[dict[str, int], list[int]]:
+    """Sum each client's reasons into one row of ag_row (score, first date, kinds as bits, group);
+    return the clients per reason kind and the rows per group (to do, tried, done, do-not-call,
+    snoozed)."""
+    # one pass, no sorting: each reason adds to its row (its kind OR-ed in)
+    ctx.run(f"INSERT INTO temp.ag_row (key, score, first, kinds, tier, dnc, grp) SELECT r.key, "
+            f"r.w + r.a + r.ra + {ctx.score.urgency(_URGENCY_DAYS)}, r.off, r.bit, r.tier, r.dnc, r.dnc * {_DNC} "
+            "FROM temp.ag_r r WHERE true ON CONFLICT (key) DO UPDATE SET score = score + excluded.score, "
+            "first = min(first, excluded.first), kinds = kinds | excluded.kinds")
+    # a client's tier points, once
+    points = {tier: p for tier, p in ctx.tier_points.items() if p}
+    if points:
+        ctx.run("UPDATE temp.ag_row SET score = score + CASE tier "
+                + " ".join(f"WHEN '{tier}' THEN {p}" for tier, p in points.items())
+                + " END WHERE key > 0 AND tier IN (SELECT value FROM json_each(:tiers))", tiers=json.dumps(list(points)))
+    # the few rows called today or put off
+    ctx.run("UPDATE temp.ag_row SET status = (SELECT t.status FROM temp.ag_tc t WHERE t.client_id = key) "
+            "WHERE key IN (SELECT client_id FROM temp.ag_tc)")
+    ctx.run(f"UPDATE temp.ag_row SET grp = CASE WHEN status IS NULL THEN {_SNOOZED} "
+            f"WHEN dnc THEN {_DNC} WHEN status IN ('reached', 'callback', 'declined') THEN {_DONE} "
+            f"ELSE {_TRIED} END WHERE key IN (SELECT client_id FROM temp.ag_tc UNION ALL SELECT client_id FROM temp.ag_hide)")
+    # rows per group, clients per kind: one pass of sums (the snoozed are taken back after)
+    sums = ", ".join(f"sum(kinds & {bit})" for bit in _KIND_BITS.values())
+    every = ctx.db.execute(f"SELECT count(*), {sums} FROM temp.ag_row").fetchone()
+    apart = {grp: (n, *rest) for grp, n, *rest in ctx.db.execute(
+        f"SELECT grp, count(*), {sums} FROM temp.ag_row WHERE key IN (SELECT client_id FROM temp.ag_tc "
+        "UNION ALL SELECT client_id FROM temp.ag_hide) OR dnc GROUP BY grp")}
+    sizes = [0] * 5
+    for grp, (n, *_) in apart.items():
+        sizes[grp] = n
+    sizes[_TODO] = every[0] - sum(sizes)
+    snoozed = apart.get(_SNOOZED, (0,) * (len(_KIND_BITS) + 1))
+    counts = {kind: ((every[i + 1] or 0) - (snoozed[i + 1] or 0)) // bit for i, (kind, bit) in enumerate(_KIND_BITS.items())}
+    return counts, sizes
+
+
+_URGENCY_DAYS = "coalesce(r.ud, r.over, max(0, -r.off))"  # days that earn urgency points
+
+
+def _shown(kinds: set[str] | None, tiers: set[str] | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE of the rows listed, after the filters."""
+    where, params = [f"grp != {_SNOOZED}"], {}
+    if kinds:
+        where.append(f"(kinds & {sum(_KIND_BITS.get(k, 0) for k in kinds)}) != 0")
+    if tiers:
+        where.append("tier IN (SELECT value FROM json_each(:tiers))")
+        params["tiers"] = json.dumps(sorted(tiers))
+    return " AND ".join(where), params
 
 
 _WKEY = {("maturity", "rollover"): "maturity_rollover", ("maturity", "confirm"): "maturity_confirm",
@@ -375,59 +420,66 @@ def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
     from memo.lunar import age_on
     from memo.workdays import FESTIVAL_KEYS
 
-    tp = {k: round(float(v) * 10) for k, v in ctx.rules["tier_points"].items()}
-    rows = []
-    for *_order_, cid, mid, tier, dnc, status, reasons, _kinds in picked:
-        rows.append(Row(client_id=cid, tier=tier, do_not_call=bool(dnc), reasons=list(reasons), status=status,
-                        tier_points=tp.get(tier, 0) if cid is not None else 0, memo_id=mid))
+    rows: dict[int, Row] = {}
+    for key, tier, dnc, status in picked:
+        cid, mid = (key, None) if key > 0 else (None, key + _MEMO_KEYS)
+        rows[key] = Row(client_id=cid, tier=tier, do_not_call=bool(dnc), reasons=[], status=status or "",
+                        tier_points=ctx.tier_points.get(tier, 0) if cid is not None else 0, memo_id=mid)
     if not rows:
-        return rows
-    facts = _facts(ctx.db, [r for row in rows for r in row.reasons])
+        return []
+    found = ctx.db.execute(
+        "SELECT r.key, r.kind, r.sub, r.obj, r.off, coalesce(r.over, max(0, -r.off)), r.amount, r.w, r.a, "
+        f"{ctx.score.urgency(_URGENCY_DAYS)}, r.ra FROM temp.ag_r r WHERE r.key IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(rows)),)).fetchall()
+    facts = _facts(ctx.db, found)
     every = ctx.rules["cadence_days"]
     day = ctx.day
-    for row in rows:
-        made = []
-        for cid, _mid, kind, sub, obj, date, overdue, amount, w, a, u, ra, _tier, _dnc, _s in row.reasons:
-            x = dt.date.fromisoformat(date)
-            text = ""
-            if kind == "maturity":
-                extra: tuple = () if sub == "demand" else (ctx.left.get(date, 0),)
-            elif kind in ("birthday", "lunar_birthday"):
-                year, month, d, leap = facts["birth"][cid]
-                extra = (age_on(year, "solar" if kind == "birthday" else "lunar", x), month, d, bool(leap))
-            elif kind == "key_date":
-                kd_kind, month, d, leap, year, text = facts["keydate"][obj]
-                extra = (age_on(year, kd_kind, x) if year else None, kd_kind, month, d, bool(leap))
-            elif kind == "festival":
-                extra = (FESTIVAL_KEYS[obj],)
-            elif kind == "holding":
-                text, extra = facts["holding"][obj], (sub,)
-            elif kind == "cadence":
-                extra = (overdue + int(every.get(row.tier, 0)), int(every.get(row.tier, 0)), row.tier)
-            elif kind == "campaign":
-                text, extra = facts["campaign"].get(obj, ""), (obj,)
-            else:  # a request or a callback
-                text, created = facts["memo"][obj]
-                extra = ((day - dt.date.fromisoformat(created[:10])).days,)
-            parts = [(f"w:{_WKEY.get((kind, sub), kind)}", w)]
-            if a:
-                parts.append(("amount", a))
-            if u:
-                parts.append(("urgency", u))
-            if ra:
-                parts.append(("w:round_age", ra))
-            made.append(Reason(kind, sub, _ref(kind, sub, obj, date), x, (x - day).days, overdue, amount, text,
-                               extra, tuple(parts)))
-        made.sort(key=lambda r: (-r.score, r.date, r.ref))
-        row.reasons = made
-    _hydrate(ctx.db, rows)
-    return rows
+    for key, kind, sub, obj, off, overdue, amount, w, a, u, ra in found:
+        row = rows[key]
+        cid = row.client_id
+        x = day + dt.timedelta(days=off)
+        date = x.isoformat()
+        text = ""
+        if kind == "maturity":
+            extra: tuple = () if sub == "demand" else (ctx.left.get(date, 0),)
+        elif kind in ("birthday", "lunar_birthday"):
+            year, month, d, leap = facts["birth"][cid]
+            extra = (age_on(year, "solar" if kind == "birthday" else "lunar", x), month, d, bool(leap))
+        elif kind == "key_date":
+            kd_kind, month, d, leap, year, text = facts["keydate"][obj]
+            extra = (age_on(year, kd_kind, x) if year else None, kd_kind, month, d, bool(leap))
+        elif kind == "festival":
+            extra = (FESTIVAL_KEYS[obj],)
+        elif kind == "holding":
+            text, extra = facts["holding"][obj], (sub,)
+        elif kind == "cadence":
+            extra = (overdue + int(every.get(row.tier, 0)), int(every.get(row.tier, 0)), row.tier)
+        elif kind == "campaign":
+            text, extra = facts["campaign"].get(obj, ""), (obj,)
+        else:  # a request or a callback
+            text, created = facts["memo"][obj]
+            extra = ((day - dt.date.fromisoformat(created[:10])).days,)
+        parts = [(f"w:{_WKEY.get((kind, sub), kind)}", w)]
+        if a:
+            parts.append(("amount", a))
+        if u:
+            parts.append(("urgency", u))
+        if ra:
+            parts.append(("w:round_age", ra))
+        row.reasons.append(Reason(kind, sub, _ref(kind, sub, obj, date), x, off, overdue, amount, text, extra,
+                                  tuple(parts)))
+    for row in rows.values():
+        row.reasons.sort(key=lambda r: (-r.score, r.date, r.ref))
+    page = list(rows.values())
+    _hydrate(ctx.db, page)
+    return page
 
 
 def _facts(db, reasons: list[tuple]) -> dict[str, dict]:  # noqa: ANN001
-    """What the page's reasons say in words: birthdays, key dates, memos, products, campaigns."""
+    """What the page's reasons say in words: birthdays, key dates, memos, products, campaigns.
+    `reasons`: (key, kind, sub, obj, ...) as _page reads them."""
     def ids(*kinds: str, client: bool = False) -> str:
-        return json.dumps(sorted({r[0] if client else r[4] for r in reasons if r[2] in kinds}))
+        return json.dumps(sorted({r[0] if client else r[3] for r in reasons if r[1] in kinds}))
 
     out: dict[str, dict] = {}
     out["birth"] = {cid: (y, m, d, leap) for cid, y, m, d, leap in db.execute(
@@ -462,11 +514,13 @@ def _maturities(ctx: _Ctx) -> None:
     window = []
     x = day
     while x <= hi:
-        window.append((x.isoformat(), workdays.add_workdays(x, -span, book).isoformat(),
-                       workdays.workdays_between(day, x, book), workdays.last_workday_before(x, book).isoformat()))
+        came_up = workdays.add_workdays(x, -span, book)
+        confirm = workdays.last_workday_before(x, book)
+        window.append((x.isoformat(), came_up.isoformat(), workdays.workdays_between(day, x, book),
+                       confirm.isoformat(), (x - day).days, max(0, (day - came_up).days), (day - confirm).days))
         x += dt.timedelta(days=1)
-    ctx.db.executemany("INSERT INTO temp.ag_w VALUES (?, ?, ?, ?)", window)
-    ctx.left = {iso: left for iso, _came_up, left, _confirm in window}
+    ctx.db.executemany("INSERT INTO temp.ag_w VALUES (?, ?, ?, ?, ?, ?, ?)", window)
+    ctx.left = {iso: left for iso, _came_up, left, *_ in window}
     ctx.run("INSERT INTO temp.ag_m SELECT d.id, d.client_id, d.amount_fen, d.maturity, d.rollover FROM deposit d "
             "WHERE d.status IN ('active', 'matured') AND d.maturity BETWEEN :d AND :hi", hi=hi.isoformat())
     keys = []
@@ -485,24 +539,21 @@ def _maturities(ctx: _Ctx) -> None:
                 "WHERE d.status = 'active' AND d.rollover = 1 AND d.roll_term IS NOT NULL AND d.maturity < :d")
     win = ("FROM temp.ag_m mm CROSS JOIN temp.ag_w w ON w.m = mm.m CROSS JOIN client c ON c.id = mm.client_id "
            f"WHERE {_ALIVE} ")
-    ctx.reasons("SELECT mm.client_id, NULL, 'maturity', CASE WHEN mm.rollover THEN 'rollover' ELSE '' END, mm.dep, "
-            f"mm.m, max(0, {_days('w.came_up', ':d')}), mm.amount, w.left, NULL, "
-            "CASE WHEN mm.rollover THEN 'maturity_rollover' ELSE 'maturity' END, "
-            f"CASE WHEN mm.rollover THEN {sc.weight('maturity_rollover')} ELSE {sc.weight('maturity')} END, "
-            f"{sc.amount('mm.amount')}, {sc.urgency(f'{span} - w.left')}, 0, c.tier, c.do_not_call "
-            + win + f"AND {_not_handled('w.came_up')}")
+    ctx.reasons("SELECT mm.client_id, 'maturity', CASE WHEN mm.rollover THEN 'rollover' ELSE '' END, mm.dep, "
+                f"w.off, w.up_late, {span} - w.left, mm.amount, {sc.amount('mm.amount')}, "
+                f"CASE WHEN mm.rollover THEN {sc.weight('maturity_rollover')} ELSE {sc.weight('maturity')} END, 0, "
+                f"{_bit('maturity')}, c.tier, c.do_not_call " + win + f"AND {_not_handled('w.came_up')}")
     # the confirm call: for money that may leave (a rolling deposit's call is the one above)
-    ctx.reasons("SELECT mm.client_id, NULL, 'maturity', 'confirm', mm.dep, mm.m, "
-            f"{_days('w.confirm', ':d')}, mm.amount, w.left, NULL, 'maturity_confirm', {sc.weight('maturity_confirm')}, 0, "
-            f"{sc.urgency(_days('w.confirm', ':d'))}, 0, c.tier, c.do_not_call "
-            + win + f"AND NOT mm.rollover AND w.confirm <= :d AND :d < mm.m AND {_not_handled('w.confirm')}")
+    ctx.reasons("SELECT mm.client_id, 'maturity', 'confirm', mm.dep, w.off, w.confirm_late, NULL, mm.amount, 0, "
+                f"{sc.weight('maturity_confirm')}, 0, {_bit('maturity')}, c.tier, c.do_not_call "
+                + win + f"AND NOT mm.rollover AND w.confirm <= :d AND :d < mm.m AND {_not_handled('w.confirm')}")
     # not rolled over and nobody reached since: the money is waiting in the demand account
-    ctx.reasons("SELECT d.client_id, NULL, 'maturity', 'demand', d.id, d.maturity, "
-            f"{_days('d.maturity', ':d')}, d.amount_fen, NULL, NULL, 'maturity_demand', {sc.weight('maturity_demand')}, "
-            f"{sc.amount('d.amount_fen')}, {sc.urgency(_days('d.maturity', ':d'))}, 0, c.tier, c.do_not_call "
-            "FROM deposit d CROSS JOIN client c ON c.id = d.client_id WHERE d.status IN ('active', 'matured') "
-            f"AND d.rollover = 0 AND d.maturity >= :lo AND d.maturity < :d AND {_ALIVE} "
-            f"AND {_not_handled('d.maturity')}", lo=lo.isoformat())
+    ctx.reasons("SELECT d.client_id, 'maturity', 'demand', d.id, " + _off("d.maturity") + ", NULL, NULL, "
+                f"d.amount_fen, {sc.amount('d.amount_fen')}, {sc.weight('maturity_demand')}, 0, {_bit('maturity')}, "
+                "c.tier, c.do_not_call "
+                "FROM deposit d CROSS JOIN client c ON c.id = d.client_id WHERE d.status IN ('active', 'matured') "
+                f"AND d.rollover = 0 AND d.maturity >= :lo AND d.maturity < :d AND {_ALIVE} "
+                f"AND {_not_handled('d.maturity')}", lo=lo.isoformat())
 
 
 def _roll_terms(db) -> list[int]:  # noqa: ANN001
@@ -554,23 +605,21 @@ def _birthdays(ctx: _Ctx) -> None:
     day, sc = ctx.day, ctx.score
     lo = day - dt.timedelta(days=int(ctx.rules["carry_days"]))
     hi = day + dt.timedelta(days=int(ctx.rules["birthday_ahead"]))
-    ctx.db.executemany("INSERT INTO temp.ag_k VALUES (?, ?, ?, ?, ?, ?)",
-                       [(k, m, d, leap, x.isoformat(), year) for k, m, d, leap, x, year in _anchors_between(lo, hi)])
+    ctx.db.executemany("INSERT INTO temp.ag_k VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(k, m, d, leap, x.isoformat(), year, (x - day).days)
+                        for k, m, d, leap, x, year in _anchors_between(lo, hi)])
     for kind, reason in (("solar", "birthday"), ("lunar", "lunar_birthday")):
         leap_test = "AND c.birth_leap = k.leap " if kind == "lunar" else ""
-        age, late = "(k.year - c.birth_year)", _days("k.x", ":d")
+        age = "(k.year - c.birth_year)"
         ctx.reasons(
-            f"SELECT c.id, NULL, '{reason}', CASE WHEN k.x > :d THEN 'soon' ELSE '' END, NULL, k.x, "
-            f"CASE WHEN k.x > :d THEN 0 ELSE {late} END, NULL, CASE WHEN {age} >= 0 THEN {age} END, NULL, "
-            f"CASE WHEN k.x > :d THEN 'birthday_soon' ELSE '{reason}' END, "
-            f"CASE WHEN k.x > :d THEN {sc.weight('birthday_soon')} ELSE {sc.weight(reason)} END, 0, "
-            f"CASE WHEN k.x > :d THEN 0 ELSE {sc.urgency(late)} END, "
-            f"CASE WHEN k.x <= :d AND {age} >= {ROUND_AGE_FROM} AND {age} % 10 = 0 "
-            f"THEN {sc.weight('round_age')} ELSE 0 END, c.tier, c.do_not_call "
+            f"SELECT c.id, '{reason}', CASE WHEN k.off > 0 THEN 'soon' ELSE '' END, NULL, k.off, NULL, NULL, "
+            f"NULL, 0, CASE WHEN k.off > 0 THEN {sc.weight('birthday_soon')} ELSE {sc.weight(reason)} END, "
+            f"CASE WHEN k.off <= 0 AND {age} >= {ROUND_AGE_FROM} AND {age} % 10 = 0 "
+            f"THEN {sc.weight('round_age')} ELSE 0 END, {_bit(reason)}, c.tier, c.do_not_call "
             # CROSS JOIN keeps the anchors outside: else sqlite walks every client of the kind
             "FROM temp.ag_k k CROSS JOIN client c INDEXED BY ix_client_birth ON c.birth_kind = k.kind "
             f"AND c.birth_month = k.month AND c.birth_day = k.day {leap_test}"
-            f"WHERE k.kind = :kind AND {_ALIVE} AND (k.x > :d OR {_not_handled('k.x')})", kind=kind)
+            f"WHERE k.kind = :kind AND {_ALIVE} AND (k.off > 0 OR {_not_handled('k.x')})", kind=kind)
 
 
 def _key_dates(ctx: _Ctx) -> None:
@@ -578,15 +627,13 @@ def _key_dates(ctx: _Ctx) -> None:
     The anchors are the birthdays' (from `carry_days` back), up to today."""
     day, sc = ctx.day, ctx.score
     lo = day - dt.timedelta(days=int(ctx.rules["carry_days"]))
-    years, late = "(k.year - kd.year)", _days("k.x", ":d")
     ctx.reasons(
-        "SELECT kd.client_id, NULL, 'key_date', '', kd.id, k.x, " + late + ", NULL, "
-        f"CASE WHEN kd.year IS NOT NULL THEN {years} END, kd.label, 'key_date', {sc.weight('key_date')}, 0, "
-        f"{sc.urgency(late)}, 0, c.tier, c.do_not_call "
+        f"SELECT kd.client_id, 'key_date', '', kd.id, k.off, NULL, NULL, NULL, 0, {sc.weight('key_date')}, 0, "
+        f"{_bit('key_date')}, c.tier, c.do_not_call "
         "FROM temp.ag_k k CROSS JOIN keydate kd INDEXED BY ix_keydate_md ON kd.kind = k.kind "
         "AND kd.month = k.month AND kd.day = k.day AND (kd.kind = 'solar' OR kd.leap = k.leap) "
         f"CROSS JOIN client c ON c.id = kd.client_id WHERE k.x >= :lo AND k.x <= :d AND {_ALIVE} "
-        f"AND (kd.year IS NULL OR {years} >= 0) AND {_not_handled('k.x')}", lo=lo.isoformat())
+        f"AND (kd.year IS NULL OR k.year >= kd.year) AND {_not_handled('k.x')}", lo=lo.isoformat())
 
 
 def _festivals(ctx: _Ctx) -> None:
@@ -604,13 +651,12 @@ def _festivals(ctx: _Ctx) -> None:
             call_day = workdays.last_workday_before(fest.date, ctx.book)
             if not call_day <= day <= fest.date:
                 continue
-            late = (day - call_day).days
             ctx.reasons(
-                "SELECT c.id, NULL, 'festival', '', :key, :on, :late, NULL, NULL, NULL, 'festival', "
-                f"{sc.weight('festival')}, 0, {sc.urgency(':late')}, 0, c.tier, c.do_not_call FROM client c "
+                f"SELECT c.id, 'festival', '', :key, :off, :late, NULL, NULL, 0, {sc.weight('festival')}, 0, "
+                f"{_bit('festival')}, c.tier, c.do_not_call FROM client c "
                 f"WHERE c.tier IN (SELECT value FROM json_each(:tiers)) AND {_ALIVE} AND {_not_handled(':call')}",
-                on=fest.date.isoformat(), late=late, key=workdays.FESTIVAL_KEYS.index(fest.key), tiers=json.dumps(tiers),
-                call=call_day.isoformat())
+                off=(fest.date - day).days, late=(day - call_day).days, key=workdays.FESTIVAL_KEYS.index(fest.key),
+                tiers=json.dumps(tiers), call=call_day.isoformat())
 
 
 # --- memos, holdings, cadence ----------------------------------------------------------------------
@@ -623,13 +669,14 @@ def _memos(ctx: _Ctx) -> None:
     age = int(ctx.rules["request_age_days"])
     # created before the day after (day - age): created_at is a timestamp, compared as text
     cut = (day - dt.timedelta(days=age - 1)).isoformat()
-    x = f"coalesce(m.due, date(m.created_at, CASE WHEN m.kind = 'request' THEN '+{age} days' ELSE '+0 days' END))"
-    late = f"max(0, {_days(x, ':d')})"
-    select = ("SELECT m.client_id, CASE WHEN m.client_id IS NULL THEN m.id END, m.kind, "
-              f"CASE WHEN m.due IS NULL THEN 'no_due' ELSE '' END, m.id, {x}, {late}, NULL, "
-              f"{_days('date(m.created_at)', ':d')}, m.text, m.kind, "
+    # the due date, or (no due date) the creation day, and for a request `age` days on
+    off = (_off("coalesce(m.due, substr(m.created_at, 1, 10))")
+           + f" + CASE WHEN m.due IS NULL AND m.kind = 'request' THEN {age} ELSE 0 END")
+    select = (f"SELECT coalesce(m.client_id, m.id - {_MEMO_KEYS}), m.kind, "
+              f"CASE WHEN m.due IS NULL THEN 'no_due' ELSE '' END, m.id, {off}, NULL, NULL, NULL, 0, "
               f"CASE m.kind WHEN 'request' THEN {sc.weight('request')} ELSE {sc.weight('callback')} END, 0, "
-              f"{sc.urgency(late)}, 0, c.tier, c.do_not_call ")
+              f"CASE m.kind WHEN 'request' THEN {_bit('request')} ELSE {_bit('callback')} END, "
+              "coalesce(c.tier, 'regular'), coalesce(c.do_not_call, 0) ")
     base = (select + "FROM memo m INDEXED BY ix_memo_open_due LEFT JOIN client c ON c.id = m.client_id "
             "WHERE m.status = 'open' AND m.kind IN ('request', 'callback') AND m.deleted_at IS NULL "
             "AND (m.client_id IS NULL OR c.deleted_at IS NULL) ")
@@ -638,25 +685,23 @@ def _memos(ctx: _Ctx) -> None:
     # the callbacks today's call kept: still on today's row, shown done
     nxt = (day + dt.timedelta(days=1)).isoformat()
     ctx.reasons(select + "FROM temp.ag_rb b CROSS JOIN memo m INDEXED BY ix_memo_client ON m.client_id = b.client_id "
-            "CROSS JOIN client c ON c.id = m.client_id WHERE m.kind = 'callback' AND m.status = 'done' "
-            "AND m.deleted_at IS NULL AND m.resolved_at >= :d AND m.resolved_at < :nxt "
-            f"AND (m.due IS NULL OR m.due <= :d) AND {_ALIVE}", nxt=nxt)
+                "CROSS JOIN client c ON c.id = m.client_id WHERE m.kind = 'callback' AND m.status = 'done' "
+                "AND m.deleted_at IS NULL AND m.resolved_at >= :d AND m.resolved_at < :nxt "
+                f"AND (m.due IS NULL OR m.due <= :d) AND {_ALIVE}", nxt=nxt)
 
 
 def _holdings(ctx: _Ctx) -> None:
     """A take-profit or stop-loss line crossed and not yet told (or told by today's call)."""
     sc = ctx.score
-    x = "coalesce(h.latest_price_date, :d)"
-    late = f"max(0, {_days(x, ':d')})"
-    select = (f"SELECT h.client_id, NULL, 'holding', h.crossed, h.id, {x}, {late}, h.amount_fen, NULL, "
-              f"h.product, 'holding', {sc.weight('holding')}, {sc.amount('h.amount_fen')}, {sc.urgency(late)}, 0, "
+    select = (f"SELECT h.client_id, 'holding', h.crossed, h.id, coalesce({_off('h.latest_price_date')}, 0), "
+              f"NULL, NULL, h.amount_fen, {sc.amount('h.amount_fen')}, {sc.weight('holding')}, 0, {_bit('holding')}, "
               "c.tier, c.do_not_call ")
     ctx.reasons(select + "FROM holding h INDEXED BY ix_holding_untold CROSS JOIN client c ON c.id = h.client_id "
-            f"WHERE h.status = 'held' AND h.crossed IS NOT NULL AND h.alert_told_on IS NULL AND {_ALIVE}")
+                f"WHERE h.status = 'held' AND h.crossed IS NOT NULL AND h.alert_told_on IS NULL AND {_ALIVE}")
     # the lines today's call told: still on today's row, shown done
-    ctx.reasons(select + "FROM temp.ag_rb b CROSS JOIN holding h INDEXED BY ix_holding_client ON h.client_id = b.client_id "
-            "CROSS JOIN client c ON c.id = h.client_id WHERE h.status = 'held' AND h.crossed IS NOT NULL "
-            f"AND h.alert_told_on = :d AND {_ALIVE}")
+    ctx.reasons(select + "FROM temp.ag_rb b CROSS JOIN holding h INDEXED BY ix_holding_client "
+                "ON h.client_id = b.client_id CROSS JOIN client c ON c.id = h.client_id WHERE h.status = 'held' "
+                f"AND h.crossed IS NOT NULL AND h.alert_told_on = :d AND {_ALIVE}")
 
 
 def _cadence(ctx: _Ctx) -> None:
@@ -673,13 +718,12 @@ def _cadence(ctx: _Ctx) -> None:
                 ("NULL", "client c INDEXED BY ix_client_cadence", "c.last_contact_on IS NULL AND c.created_at < :cut"),
                 ("b.before", "temp.ag_rb b CROSS JOIN client c ON c.id = b.client_id",
                  "c.last_contact_on = :d AND coalesce(b.before, date(c.created_at)) < :cut")):
-            since = f"coalesce({last}, date(c.created_at))"
-            due = f"date({since}, '+{every} days')"
-            late = _days(due, ":d")
-            ctx.reasons(f"SELECT c.id, NULL, 'cadence', CASE WHEN {last} IS NULL THEN 'never' ELSE '' END, NULL, "
-                    f"{due}, {late}, NULL, {_days(since, ':d')}, NULL, 'cadence', {sc.weight('cadence')}, 0, "
-                    f"{sc.urgency(late)}, 0, c.tier, c.do_not_call FROM {source} "
-                    f"WHERE c.tier = :tier AND {_ALIVE} AND {where}", tier=tier, cut=cut)
+            # due `every` days after the last reach: the date is past, its days overdue are -off
+            off = _off(f"coalesce({last}, date(c.created_at))") + f" + {every}"
+            ctx.reasons(f"SELECT c.id, 'cadence', CASE WHEN {last} IS NULL THEN 'never' ELSE '' END, NULL, "
+                        f"{off}, NULL, NULL, NULL, 0, {sc.weight('cadence')}, 0, {_bit('cadence')}, c.tier, "
+                        "c.do_not_call "
+                        f"FROM {source} WHERE c.tier = :tier AND {_ALIVE} AND {where}", tier=tier, cut=cut)
 
 
 def _campaigns(ctx: _Ctx) -> None:
@@ -699,6 +743,7 @@ def _campaigns(ctx: _Ctx) -> None:
                  "WHERE c.deleted_at IS NULL", (json.dumps(sorted({r[0] for r in rows})),))}
     ahead = dt.timedelta(days=int(ctx.rules.get("campaign_invite_days", 14)))
     w = ctx.score.weight("campaign")
+    found = []
     for cid, sub, _ref, on, _name, campaign_id in rows:
         if cid not in alive:
             continue
@@ -706,7 +751,9 @@ def _campaigns(ctx: _Ctx) -> None:
         since = workdays.last_workday_before(on, ctx.book) if sub == "remind" else on - ahead
         if last is not None and last >= since.isoformat():
             continue
-        ctx.found.append((cid, None, "campaign", sub, campaign_id, on.isoformat(), 0, None, w, 0, 0, 0, tier, dnc, w))
+        found.append((cid, "campaign", sub, campaign_id, (on - ctx.day).days, 0, None, None, 0, w, 0,
+                      _KIND_BITS["campaign"], tier, dnc))
+    ctx.db.executemany(f"INSERT INTO temp.ag_r ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", found)
 
 
 # --- the page's names and phones --------------------------------------------------------------------

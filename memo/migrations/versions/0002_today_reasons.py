@@ -69,9 +69,11 @@ def upgrade() -> None:
     for row_id, *prices in holdings:
         conn.exec_driver_sql("UPDATE holding SET crossed = ? WHERE id = ?", (_line(*prices), row_id))
 
-    # open requests and callbacks by due date, without walking the open facts
+    # open requests and callbacks by due date, without walking the open facts or reading the memos
     op.drop_index('ix_memo_open_due', table_name='memo')
-    op.create_index('ix_memo_open_due', 'memo', ['status', 'kind', 'due'], unique=False)
+    op.create_index('ix_memo_open_due', 'memo', ['kind', 'due', 'client_id', 'created_at', 'status', 'deleted_at'],
+                    unique=False,
+                    sqlite_where=sa.text("status = 'open' AND deleted_at IS NULL"))
     op.create_index('ix_deposit_roll', 'deposit', ['roll_term', 'roll_phase', 'roll_day'], unique=False,
                     sqlite_where=sa.text("status = 'active' AND rollover = 1 AND roll_term IS NOT NULL"))
     op.create_index('ix_deposit_client_active', 'deposit', ['client_id', 'amount_fen', 'rollover'], unique=False,
