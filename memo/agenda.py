@@ -142,7 +142,8 @@ def _d(value: str | None) -> dt.date | None:
 
 
 class _Scorer:
-    """Points in tenths, as SQL snippets: the weight of a kind, amount and urgency points."""
+    """Points in tenths: the weight of a kind, amount and urgency points; the last two as SQL
+    snippets for the queries and as numbers for what Python works out (the same integer sums)."""
 
     def __init__(self, rules_: dict[str, Any]):
         self.w = {k: round(float(v) * 10) for k, v in rules_["weights"].items()}
@@ -159,6 +160,12 @@ class _Scorer:
 
     def urgency(self, days: str) -> str:
         return f"max(0, min(({days}) * {self.per_day}, {self.urgency_cap}))"
+
+    def amount_points(self, fen: int | None) -> int:
+        return min((fen or 0) * 10 // self.unit_fen, self.amount_cap)
+
+    def urgency_points(self, days: int) -> int:
+        return max(0, min(days * self.per_day, self.urgency_cap))
 
 
 _ALIVE = "c.deleted_at IS NULL"
@@ -182,13 +189,12 @@ def _off(date: str) -> str:
 #   obj    the deposit, key date, memo, holding or campaign it is about (a festival's index)
 #   off    its date minus the day, in days (the date itself is made for the page only)
 #   over   days overdue; NULL: max(0, -off)
-#   ud     days that earn urgency points; NULL: the days overdue
-#   a      amount points (an amount may be shown without earning any, as on a confirm call)
-#   w, ra  points of the kind, of a round age
+#   s      its points: weight + amount + urgency + round age (the page splits them again)
 #   bit    the kind as a bit (_KIND_BITS): a row's kinds are OR-ed
-# Words (memo text, labels, ages) are read for the page's rows only. SQLite spends about as much
-# on each operation of each row as on reading it, hence the constants and the single julianday().
-_COLUMNS = "key, kind, sub, obj, off, over, ud, amount, a, w, ra, bit, tier, dnc"
+# Words (memo text, labels, ages) are read for the page's rows only. At 100,000 clients every
+# operation on every row counts: what depends only on a date of the window is worked out in
+# Python once (ag_w, ag_k), and the queries carry constants.
+_COLUMNS = "key, kind, sub, obj, off, over, amount, s, bit, tier, dnc"
 
 _TEMP = (
     "CREATE TEMP TABLE IF NOT EXISTS ag_rb (client_id INTEGER PRIMARY KEY, before TEXT)",
@@ -196,12 +202,13 @@ _TEMP = (
     "CREATE TEMP TABLE IF NOT EXISTS ag_hide (client_id INTEGER PRIMARY KEY)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_m (dep INTEGER, client_id INTEGER, amount INTEGER, m TEXT, rollover INTEGER)",
     # per maturity date of the window: when its call came up, working days left, the confirm day,
-    # and as day counts from the day: the date, days since it came up, days since the confirm day
+    # date - day, days since it came up, days since the confirm day, and their urgency points
     "CREATE TEMP TABLE IF NOT EXISTS ag_w (m TEXT PRIMARY KEY, came_up TEXT, left INTEGER, confirm TEXT, "
-    "off INTEGER, up_late INTEGER, confirm_late INTEGER)",
-    # yearly anchors with an occurrence near the day: the date, the year ages count in, date - day
+    "off INTEGER, up_late INTEGER, confirm_late INTEGER, u INTEGER, confirm_u INTEGER)",
+    # yearly anchors with an occurrence near the day: the date, the year ages count in, date - day,
+    # urgency points when late
     "CREATE TEMP TABLE IF NOT EXISTS ag_k (kind TEXT, month INTEGER, day INTEGER, leap INTEGER, x TEXT, "
-    "year INTEGER, off INTEGER)",
+    "year INTEGER, off INTEGER, u INTEGER)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_roll (term INTEGER, phase INTEGER, day INTEGER, m TEXT)",
     f"CREATE TEMP TABLE IF NOT EXISTS ag_r ({_COLUMNS})",
     # one row per key: what the ranking needs
@@ -220,8 +227,6 @@ def _bit(kind: str) -> str:
 # Row groups, in list order: to do, tried without answer, done today, do-not-call; then snoozed
 # (counted, not listed)
 _TODO, _TRIED, _DONE, _DNC, _SNOOZED = range(5)
-# ties: memos naming no client first, by id, then clients by id (keys are unique)
-_ORDER = "grp, score DESC, first, key"
 _MEMO_KEYS = 1 << 40
 
 
@@ -236,14 +241,16 @@ class _Ctx:
         self.score = _Scorer(rules_)
         self.p = {"d": day.isoformat(), "jd": day.toordinal() + _JULIAN_OF_ORDINAL_0}
         self.left: dict[str, int] = {}  # working days left to each maturity date of the window
+        self.kinds: set[str] = set()  # the kinds that have reasons today
         self.tier_points = {k: round(float(v) * 10) for k, v in rules_["tier_points"].items() if k in TIERS}
 
     def run(self, sql: str, **params: Any) -> None:
         self.db.execute(sql, {**self.p, **params})
 
-    def reasons(self, sql: str, **params: Any) -> None:
-        """One kind's reasons (the _COLUMNS, in order) into the scratch table: they stay in SQLite."""
-        self.db.execute(f"INSERT INTO temp.ag_r ({_COLUMNS}) {sql}", {**self.p, **params})
+    def reasons(self, sql: str, *kinds: str, **params: Any) -> None:
+        """Reasons of `kinds` (the _COLUMNS, in order) into the scratch table: they stay in SQLite."""
+        if self.db.execute(f"INSERT INTO temp.ag_r ({_COLUMNS}) {sql}", {**self.p, **params}).rowcount:
+            self.kinds.update(kinds)
 
 
 _JULIAN_OF_ORDINAL_0 = 1721424.5  # julianday('0001-01-01') - 1: date.toordinal() + this = julianday
@@ -300,7 +307,7 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
         where, params = _shown(kinds, tiers)
         total = db.execute(f"SELECT count(*) FROM temp.ag_row WHERE {where}", params).fetchone()[0]
         picked = db.execute(f"SELECT key, tier, dnc, status FROM temp.ag_row WHERE {where} "
-                            f"ORDER BY {_ORDER} LIMIT :limit OFFSET :offset",
+                            f"ORDER BY {_order(ctx)} LIMIT :limit OFFSET :offset",
                             {**params, "limit": -1 if limit is None else limit, "offset": offset}).fetchall()
         page = _page(ctx, picked)
     return Agenda(
@@ -365,38 +372,40 @@ def _rank(ctx: _Ctx) -> tuple[dict[str, int], list[int]]:
     return the clients per reason kind and the rows per group (to do, tried, done, do-not-call,
     snoozed)."""
     # one pass, no sorting: each reason adds to its row (its kind OR-ed in)
-    ctx.run(f"INSERT INTO temp.ag_row (key, score, first, kinds, tier, dnc, grp) SELECT r.key, "
-            f"r.w + r.a + r.ra + {ctx.score.urgency(_URGENCY_DAYS)}, r.off, r.bit, r.tier, r.dnc, r.dnc * {_DNC} "
+    ctx.run(f"INSERT INTO temp.ag_row (key, score, first, kinds, tier, dnc, grp) "
+            f"SELECT r.key, r.s, r.off, r.bit, r.tier, r.dnc, r.dnc * {_DNC} "
             "FROM temp.ag_r r WHERE true ON CONFLICT (key) DO UPDATE SET score = score + excluded.score, "
             "first = min(first, excluded.first), kinds = kinds | excluded.kinds")
-    # a client's tier points, once
-    points = {tier: p for tier, p in ctx.tier_points.items() if p}
-    if points:
-        ctx.run("UPDATE temp.ag_row SET score = score + CASE tier "
-                + " ".join(f"WHEN '{tier}' THEN {p}" for tier, p in points.items())
-                + " END WHERE key > 0 AND tier IN (SELECT value FROM json_each(:tiers))", tiers=json.dumps(list(points)))
     # the few rows called today or put off
     ctx.run("UPDATE temp.ag_row SET status = (SELECT t.status FROM temp.ag_tc t WHERE t.client_id = key) "
             "WHERE key IN (SELECT client_id FROM temp.ag_tc)")
     ctx.run(f"UPDATE temp.ag_row SET grp = CASE WHEN status IS NULL THEN {_SNOOZED} "
             f"WHEN dnc THEN {_DNC} WHEN status IN ('reached', 'callback', 'declined') THEN {_DONE} "
             f"ELSE {_TRIED} END WHERE key IN (SELECT client_id FROM temp.ag_tc UNION ALL SELECT client_id FROM temp.ag_hide)")
-    # rows per group, clients per kind: one pass of sums (the snoozed are taken back after)
-    sums = ", ".join(f"sum(kinds & {bit})" for bit in _KIND_BITS.values())
-    every = ctx.db.execute(f"SELECT count(*), {sums} FROM temp.ag_row").fetchone()
+    # rows per group, clients per kind: one pass of sums over the kinds found (the rows not to do
+    # are counted apart, and the snoozed taken back)
+    found = [(kind, bit) for kind, bit in _KIND_BITS.items() if kind in ctx.kinds]
+    sums = "".join(f", sum(kinds & {bit})" for _kind, bit in found)
+    every = ctx.db.execute(f"SELECT count(*){sums} FROM temp.ag_row").fetchone()
     apart = {grp: (n, *rest) for grp, n, *rest in ctx.db.execute(
-        f"SELECT grp, count(*), {sums} FROM temp.ag_row WHERE key IN (SELECT client_id FROM temp.ag_tc "
-        "UNION ALL SELECT client_id FROM temp.ag_hide) OR dnc GROUP BY grp")}
+        f"SELECT grp, count(*){sums} FROM temp.ag_row WHERE grp != {_TODO} GROUP BY grp")}
     sizes = [0] * 5
     for grp, (n, *_) in apart.items():
         sizes[grp] = n
     sizes[_TODO] = every[0] - sum(sizes)
-    snoozed = apart.get(_SNOOZED, (0,) * (len(_KIND_BITS) + 1))
-    counts = {kind: ((every[i + 1] or 0) - (snoozed[i + 1] or 0)) // bit for i, (kind, bit) in enumerate(_KIND_BITS.items())}
+    snoozed = apart.get(_SNOOZED, (0,) * (len(found) + 1))
+    counts = dict.fromkeys(_KIND_BITS, 0)
+    for i, (kind, bit) in enumerate(found, start=1):
+        counts[kind] = ((every[i] or 0) - (snoozed[i] or 0)) // bit
     return counts, sizes
 
 
-_URGENCY_DAYS = "coalesce(r.ud, r.over, max(0, -r.off))"  # days that earn urgency points
+def _order(ctx: _Ctx) -> str:
+    """The list's order: group, score (the tier's points added), first date; ties: memos naming no
+    client first, by id, then clients by id (keys are unique)."""
+    points = " ".join(f"WHEN '{tier}' THEN {p}" for tier, p in ctx.tier_points.items() if p)
+    score = f"score + CASE WHEN key > 0 THEN CASE tier {points} ELSE 0 END ELSE 0 END" if points else "score"
+    return f"grp, {score} DESC, first, key"
 
 
 def _shown(kinds: set[str] | None, tiers: set[str] | None) -> tuple[str, dict[str, Any]]:
@@ -417,7 +426,7 @@ _WKEY = {("maturity", "rollover"): "maturity_rollover", ("maturity", "confirm"):
 
 def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
     """The page's rows with their reasons in words, names and phones."""
-    from memo.lunar import age_on
+    from memo.lunar import age_on, is_round_age
     from memo.workdays import FESTIVAL_KEYS
 
     rows: dict[int, Row] = {}
@@ -428,23 +437,26 @@ def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
     if not rows:
         return []
     found = ctx.db.execute(
-        "SELECT r.key, r.kind, r.sub, r.obj, r.off, coalesce(r.over, max(0, -r.off)), r.amount, r.w, r.a, "
-        f"{ctx.score.urgency(_URGENCY_DAYS)}, r.ra FROM temp.ag_r r WHERE r.key IN (SELECT value FROM json_each(?))",
+        "SELECT r.key, r.kind, r.sub, r.obj, r.off, coalesce(r.over, max(0, -r.off)), r.amount, r.s "
+        "FROM temp.ag_r r WHERE r.key IN (SELECT value FROM json_each(?))",
         (json.dumps(list(rows)),)).fetchall()
     facts = _facts(ctx.db, found)
     every = ctx.rules["cadence_days"]
     day = ctx.day
-    for key, kind, sub, obj, off, overdue, amount, w, a, u, ra in found:
+    sc = ctx.score
+    for key, kind, sub, obj, off, overdue, amount, points in found:
         row = rows[key]
         cid = row.client_id
         x = day + dt.timedelta(days=off)
         date = x.isoformat()
-        text = ""
+        text, ra = "", 0
         if kind == "maturity":
             extra: tuple = () if sub == "demand" else (ctx.left.get(date, 0),)
         elif kind in ("birthday", "lunar_birthday"):
             year, month, d, leap = facts["birth"][cid]
             extra = (age_on(year, "solar" if kind == "birthday" else "lunar", x), month, d, bool(leap))
+            if off <= 0 and is_round_age(extra[0]):
+                ra = sc.weight("round_age")
         elif kind == "key_date":
             kd_kind, month, d, leap, year, text = facts["keydate"][obj]
             extra = (age_on(year, kd_kind, x) if year else None, kd_kind, month, d, bool(leap))
@@ -459,6 +471,9 @@ def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
         else:  # a request or a callback
             text, created = facts["memo"][obj]
             extra = ((day - dt.date.fromisoformat(created[:10])).days,)
+        w = sc.weight(_WKEY.get((kind, sub), kind))
+        a = sc.amount_points(amount) if kind == "holding" or (kind == "maturity" and sub != "confirm") else 0
+        u = points - w - a - ra  # the rest of the reason's points: urgency
         parts = [(f"w:{_WKEY.get((kind, sub), kind)}", w)]
         if a:
             parts.append(("amount", a))
@@ -516,10 +531,12 @@ def _maturities(ctx: _Ctx) -> None:
     while x <= hi:
         came_up = workdays.add_workdays(x, -span, book)
         confirm = workdays.last_workday_before(x, book)
-        window.append((x.isoformat(), came_up.isoformat(), workdays.workdays_between(day, x, book),
-                       confirm.isoformat(), (x - day).days, max(0, (day - came_up).days), (day - confirm).days))
+        left = workdays.workdays_between(day, x, book)
+        window.append((x.isoformat(), came_up.isoformat(), left, confirm.isoformat(), (x - day).days,
+                       max(0, (day - came_up).days), (day - confirm).days, sc.urgency_points(span - left),
+                       sc.urgency_points((day - confirm).days)))
         x += dt.timedelta(days=1)
-    ctx.db.executemany("INSERT INTO temp.ag_w VALUES (?, ?, ?, ?, ?, ?, ?)", window)
+    ctx.db.executemany("INSERT INTO temp.ag_w VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", window)
     ctx.left = {iso: left for iso, _came_up, left, *_ in window}
     ctx.run("INSERT INTO temp.ag_m SELECT d.id, d.client_id, d.amount_fen, d.maturity, d.rollover FROM deposit d "
             "WHERE d.status IN ('active', 'matured') AND d.maturity BETWEEN :d AND :hi", hi=hi.isoformat())
@@ -540,20 +557,22 @@ def _maturities(ctx: _Ctx) -> None:
     win = ("FROM temp.ag_m mm CROSS JOIN temp.ag_w w ON w.m = mm.m CROSS JOIN client c ON c.id = mm.client_id "
            f"WHERE {_ALIVE} ")
     ctx.reasons("SELECT mm.client_id, 'maturity', CASE WHEN mm.rollover THEN 'rollover' ELSE '' END, mm.dep, "
-                f"w.off, w.up_late, {span} - w.left, mm.amount, {sc.amount('mm.amount')}, "
-                f"CASE WHEN mm.rollover THEN {sc.weight('maturity_rollover')} ELSE {sc.weight('maturity')} END, 0, "
-                f"{_bit('maturity')}, c.tier, c.do_not_call " + win + f"AND {_not_handled('w.came_up')}")
+                f"w.off, w.up_late, mm.amount, {sc.amount('mm.amount')} + w.u + "
+                f"CASE WHEN mm.rollover THEN {sc.weight('maturity_rollover')} ELSE {sc.weight('maturity')} END, "
+                f"{_bit('maturity')}, c.tier, c.do_not_call " + win + f"AND {_not_handled('w.came_up')}", "maturity")
     # the confirm call: for money that may leave (a rolling deposit's call is the one above)
-    ctx.reasons("SELECT mm.client_id, 'maturity', 'confirm', mm.dep, w.off, w.confirm_late, NULL, mm.amount, 0, "
-                f"{sc.weight('maturity_confirm')}, 0, {_bit('maturity')}, c.tier, c.do_not_call "
-                + win + f"AND NOT mm.rollover AND w.confirm <= :d AND :d < mm.m AND {_not_handled('w.confirm')}")
+    ctx.reasons("SELECT mm.client_id, 'maturity', 'confirm', mm.dep, w.off, w.confirm_late, mm.amount, "
+                f"{sc.weight('maturity_confirm')} + w.confirm_u, {_bit('maturity')}, c.tier, c.do_not_call "
+                + win + f"AND NOT mm.rollover AND w.confirm <= :d AND :d < mm.m AND {_not_handled('w.confirm')}",
+                "maturity")
     # not rolled over and nobody reached since: the money is waiting in the demand account
-    ctx.reasons("SELECT d.client_id, 'maturity', 'demand', d.id, " + _off("d.maturity") + ", NULL, NULL, "
-                f"d.amount_fen, {sc.amount('d.amount_fen')}, {sc.weight('maturity_demand')}, 0, {_bit('maturity')}, "
+    late = f"-{_off('d.maturity')}"
+    ctx.reasons(f"SELECT d.client_id, 'maturity', 'demand', d.id, -({late}), NULL, d.amount_fen, "
+                f"{sc.weight('maturity_demand')} + {sc.amount('d.amount_fen')} + {sc.urgency(late)}, {_bit('maturity')}, "
                 "c.tier, c.do_not_call "
                 "FROM deposit d CROSS JOIN client c ON c.id = d.client_id WHERE d.status IN ('active', 'matured') "
                 f"AND d.rollover = 0 AND d.maturity >= :lo AND d.maturity < :d AND {_ALIVE} "
-                f"AND {_not_handled('d.maturity')}", lo=lo.isoformat())
+                f"AND {_not_handled('d.maturity')}", "maturity", lo=lo.isoformat())
 
 
 def _roll_terms(db) -> list[int]:  # noqa: ANN001
@@ -605,21 +624,21 @@ def _birthdays(ctx: _Ctx) -> None:
     day, sc = ctx.day, ctx.score
     lo = day - dt.timedelta(days=int(ctx.rules["carry_days"]))
     hi = day + dt.timedelta(days=int(ctx.rules["birthday_ahead"]))
-    ctx.db.executemany("INSERT INTO temp.ag_k VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [(k, m, d, leap, x.isoformat(), year, (x - day).days)
+    ctx.db.executemany("INSERT INTO temp.ag_k VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(k, m, d, leap, x.isoformat(), year, (x - day).days, sc.urgency_points((day - x).days))
                         for k, m, d, leap, x, year in _anchors_between(lo, hi)])
     for kind, reason in (("solar", "birthday"), ("lunar", "lunar_birthday")):
         leap_test = "AND c.birth_leap = k.leap " if kind == "lunar" else ""
         age = "(k.year - c.birth_year)"
         ctx.reasons(
             f"SELECT c.id, '{reason}', CASE WHEN k.off > 0 THEN 'soon' ELSE '' END, NULL, k.off, NULL, NULL, "
-            f"NULL, 0, CASE WHEN k.off > 0 THEN {sc.weight('birthday_soon')} ELSE {sc.weight(reason)} END, "
-            f"CASE WHEN k.off <= 0 AND {age} >= {ROUND_AGE_FROM} AND {age} % 10 = 0 "
-            f"THEN {sc.weight('round_age')} ELSE 0 END, {_bit(reason)}, c.tier, c.do_not_call "
+            f"CASE WHEN k.off > 0 THEN {sc.weight('birthday_soon')} ELSE {sc.weight(reason)} + k.u + "
+            f"CASE WHEN {age} >= {ROUND_AGE_FROM} AND {age} % 10 = 0 THEN {sc.weight('round_age')} ELSE 0 END END, "
+            f"{_bit(reason)}, c.tier, c.do_not_call "
             # CROSS JOIN keeps the anchors outside: else sqlite walks every client of the kind
             "FROM temp.ag_k k CROSS JOIN client c INDEXED BY ix_client_birth ON c.birth_kind = k.kind "
             f"AND c.birth_month = k.month AND c.birth_day = k.day {leap_test}"
-            f"WHERE k.kind = :kind AND {_ALIVE} AND (k.off > 0 OR {_not_handled('k.x')})", kind=kind)
+            f"WHERE k.kind = :kind AND {_ALIVE} AND (k.off > 0 OR {_not_handled('k.x')})", reason, kind=kind)
 
 
 def _key_dates(ctx: _Ctx) -> None:
@@ -628,12 +647,12 @@ def _key_dates(ctx: _Ctx) -> None:
     day, sc = ctx.day, ctx.score
     lo = day - dt.timedelta(days=int(ctx.rules["carry_days"]))
     ctx.reasons(
-        f"SELECT kd.client_id, 'key_date', '', kd.id, k.off, NULL, NULL, NULL, 0, {sc.weight('key_date')}, 0, "
+        f"SELECT kd.client_id, 'key_date', '', kd.id, k.off, NULL, NULL, {sc.weight('key_date')} + k.u, "
         f"{_bit('key_date')}, c.tier, c.do_not_call "
         "FROM temp.ag_k k CROSS JOIN keydate kd INDEXED BY ix_keydate_md ON kd.kind = k.kind "
         "AND kd.month = k.month AND kd.day = k.day AND (kd.kind = 'solar' OR kd.leap = k.leap) "
         f"CROSS JOIN client c ON c.id = kd.client_id WHERE k.x >= :lo AND k.x <= :d AND {_ALIVE} "
-        f"AND (kd.year IS NULL OR k.year >= kd.year) AND {_not_handled('k.x')}", lo=lo.isoformat())
+        f"AND (kd.year IS NULL OR k.year >= kd.year) AND {_not_handled('k.x')}", "key_date", lo=lo.isoformat())
 
 
 def _festivals(ctx: _Ctx) -> None:
@@ -652,10 +671,11 @@ def _festivals(ctx: _Ctx) -> None:
             if not call_day <= day <= fest.date:
                 continue
             ctx.reasons(
-                f"SELECT c.id, 'festival', '', :key, :off, :late, NULL, NULL, 0, {sc.weight('festival')}, 0, "
+                f"SELECT c.id, 'festival', '', :key, :off, :late, NULL, :points, "
                 f"{_bit('festival')}, c.tier, c.do_not_call FROM client c "
                 f"WHERE c.tier IN (SELECT value FROM json_each(:tiers)) AND {_ALIVE} AND {_not_handled(':call')}",
-                off=(fest.date - day).days, late=(day - call_day).days, key=workdays.FESTIVAL_KEYS.index(fest.key),
+                "festival", off=(fest.date - day).days, late=(day - call_day).days, key=workdays.FESTIVAL_KEYS.index(fest.key),
+                points=sc.weight("festival") + sc.urgency_points((day - call_day).days),
                 tiers=json.dumps(tiers), call=call_day.isoformat())
 
 
@@ -673,35 +693,38 @@ def _memos(ctx: _Ctx) -> None:
     off = (_off("coalesce(m.due, substr(m.created_at, 1, 10))")
            + f" + CASE WHEN m.due IS NULL AND m.kind = 'request' THEN {age} ELSE 0 END")
     select = (f"SELECT coalesce(m.client_id, m.id - {_MEMO_KEYS}), m.kind, "
-              f"CASE WHEN m.due IS NULL THEN 'no_due' ELSE '' END, m.id, {off}, NULL, NULL, NULL, 0, "
-              f"CASE m.kind WHEN 'request' THEN {sc.weight('request')} ELSE {sc.weight('callback')} END, 0, "
+              f"CASE WHEN m.due IS NULL THEN 'no_due' ELSE '' END, m.id, {off}, NULL, NULL, "
+              f"CASE m.kind WHEN 'request' THEN {sc.weight('request')} ELSE {sc.weight('callback')} END "
+              f"+ {sc.urgency(f'-({off})')}, "
               f"CASE m.kind WHEN 'request' THEN {_bit('request')} ELSE {_bit('callback')} END, "
               "coalesce(c.tier, 'regular'), coalesce(c.do_not_call, 0) ")
     base = (select + "FROM memo m INDEXED BY ix_memo_open_due LEFT JOIN client c ON c.id = m.client_id "
             "WHERE m.status = 'open' AND m.kind IN ('request', 'callback') AND m.deleted_at IS NULL "
             "AND (m.client_id IS NULL OR c.deleted_at IS NULL) ")
-    ctx.reasons(base + "AND m.due <= :d")
-    ctx.reasons(base + "AND m.due IS NULL AND (m.kind = 'callback' OR m.created_at < :cut)", cut=cut)
+    ctx.reasons(base + "AND m.due <= :d", "request", "callback")
+    ctx.reasons(base + "AND m.due IS NULL AND (m.kind = 'callback' OR m.created_at < :cut)", "request", "callback",
+                cut=cut)
     # the callbacks today's call kept: still on today's row, shown done
     nxt = (day + dt.timedelta(days=1)).isoformat()
     ctx.reasons(select + "FROM temp.ag_rb b CROSS JOIN memo m INDEXED BY ix_memo_client ON m.client_id = b.client_id "
                 "CROSS JOIN client c ON c.id = m.client_id WHERE m.kind = 'callback' AND m.status = 'done' "
                 "AND m.deleted_at IS NULL AND m.resolved_at >= :d AND m.resolved_at < :nxt "
-                f"AND (m.due IS NULL OR m.due <= :d) AND {_ALIVE}", nxt=nxt)
+                f"AND (m.due IS NULL OR m.due <= :d) AND {_ALIVE}", "callback", nxt=nxt)
 
 
 def _holdings(ctx: _Ctx) -> None:
     """A take-profit or stop-loss line crossed and not yet told (or told by today's call)."""
     sc = ctx.score
-    select = (f"SELECT h.client_id, 'holding', h.crossed, h.id, coalesce({_off('h.latest_price_date')}, 0), "
-              f"NULL, NULL, h.amount_fen, {sc.amount('h.amount_fen')}, {sc.weight('holding')}, 0, {_bit('holding')}, "
+    off = f"coalesce({_off('h.latest_price_date')}, 0)"
+    select = (f"SELECT h.client_id, 'holding', h.crossed, h.id, {off}, NULL, h.amount_fen, "
+              f"{sc.weight('holding')} + {sc.amount('h.amount_fen')} + {sc.urgency(f'-({off})')}, {_bit('holding')}, "
               "c.tier, c.do_not_call ")
     ctx.reasons(select + "FROM holding h INDEXED BY ix_holding_untold CROSS JOIN client c ON c.id = h.client_id "
-                f"WHERE h.status = 'held' AND h.crossed IS NOT NULL AND h.alert_told_on IS NULL AND {_ALIVE}")
+                f"WHERE h.status = 'held' AND h.crossed IS NOT NULL AND h.alert_told_on IS NULL AND {_ALIVE}", "holding")
     # the lines today's call told: still on today's row, shown done
     ctx.reasons(select + "FROM temp.ag_rb b CROSS JOIN holding h INDEXED BY ix_holding_client "
                 "ON h.client_id = b.client_id CROSS JOIN client c ON c.id = h.client_id WHERE h.status = 'held' "
-                f"AND h.crossed IS NOT NULL AND h.alert_told_on = :d AND {_ALIVE}")
+                f"AND h.crossed IS NOT NULL AND h.alert_told_on = :d AND {_ALIVE}", "holding")
 
 
 def _cadence(ctx: _Ctx) -> None:
@@ -721,9 +744,10 @@ def _cadence(ctx: _Ctx) -> None:
             # due `every` days after the last reach: the date is past, its days overdue are -off
             off = _off(f"coalesce({last}, date(c.created_at))") + f" + {every}"
             ctx.reasons(f"SELECT c.id, 'cadence', CASE WHEN {last} IS NULL THEN 'never' ELSE '' END, NULL, "
-                        f"{off}, NULL, NULL, NULL, 0, {sc.weight('cadence')}, 0, {_bit('cadence')}, c.tier, "
-                        "c.do_not_call "
-                        f"FROM {source} WHERE c.tier = :tier AND {_ALIVE} AND {where}", tier=tier, cut=cut)
+                        f"{off}, NULL, NULL, {sc.weight('cadence')} + {sc.urgency(f'-({off})')}, {_bit('cadence')}, "
+                        "c.tier, c.do_not_call "
+                        f"FROM {source} WHERE c.tier = :tier AND {_ALIVE} AND {where}", "cadence", tier=tier,
+                        cut=cut)
 
 
 def _campaigns(ctx: _Ctx) -> None:
@@ -751,9 +775,11 @@ def _campaigns(ctx: _Ctx) -> None:
         since = workdays.last_workday_before(on, ctx.book) if sub == "remind" else on - ahead
         if last is not None and last >= since.isoformat():
             continue
-        found.append((cid, "campaign", sub, campaign_id, (on - ctx.day).days, 0, None, None, 0, w, 0,
-                      _KIND_BITS["campaign"], tier, dnc))
-    ctx.db.executemany(f"INSERT INTO temp.ag_r ({_COLUMNS}) VALUES ({', '.join('?' * 14)})", found)
+        found.append((cid, "campaign", sub, campaign_id, (on - ctx.day).days, 0, None, w, _KIND_BITS["campaign"],
+                      tier, dnc))
+    ctx.db.executemany(f"INSERT INTO temp.ag_r ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", found)
+    if found:
+        ctx.kinds.add("campaign")
 
 
 # --- the page's names and phones --------------------------------------------------------------------

@@ -147,7 +147,8 @@ class Deposit(Stamped, table=True):
         # target lists: a client's active money at stake, from the index alone
         Index("ix_deposit_client_active", "client_id", "amount_fen", "rollover",
               sqlite_where=text("status = 'active'")),
-        Index("ix_deposit_active_maturity", "status", "maturity"),
+        # deposits by maturity, covering what the today list and target lists read of them
+        Index("ix_deposit_active_maturity", "status", "maturity", "rollover", "client_id", "amount_fen"),
         # Active rolling deposits by (term, month phase, day): which ones mature on a given date,
         # whatever their period, is a few equality lookups (memo.agenda).
         Index("ix_deposit_roll", "roll_term", "roll_phase", "roll_day",

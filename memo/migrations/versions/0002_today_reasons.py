@@ -74,6 +74,9 @@ def upgrade() -> None:
     op.create_index('ix_memo_open_due', 'memo', ['kind', 'due', 'client_id', 'created_at', 'status', 'deleted_at'],
                     unique=False,
                     sqlite_where=sa.text("status = 'open' AND deleted_at IS NULL"))
+    op.drop_index('ix_deposit_active_maturity', table_name='deposit')
+    op.create_index('ix_deposit_active_maturity', 'deposit', ['status', 'maturity', 'rollover', 'client_id', 'amount_fen'],
+                    unique=False)
     op.create_index('ix_deposit_roll', 'deposit', ['roll_term', 'roll_phase', 'roll_day'], unique=False,
                     sqlite_where=sa.text("status = 'active' AND rollover = 1 AND roll_term IS NOT NULL"))
     op.create_index('ix_deposit_client_active', 'deposit', ['client_id', 'amount_fen', 'rollover'], unique=False,
@@ -83,6 +86,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_deposit_active_maturity', table_name='deposit')
+    op.create_index('ix_deposit_active_maturity', 'deposit', ['status', 'maturity'], unique=False)
     op.drop_index('ix_memo_open_due', table_name='memo')
     op.create_index('ix_memo_open_due', 'memo', ['status', 'due'], unique=False)
     op.drop_index('ix_holding_untold', table_name='holding')
