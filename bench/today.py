@@ -87,6 +87,8 @@ def size(book: Book) -> dict[str, int]:
 
 
 class _Rows(list):
+    rowcount = -1
+
     def fetchall(self) -> list:
         return list(self)
 
@@ -103,8 +105,10 @@ class _TimedConnection:
 
     def execute(self, sql: str, params=()):  # noqa: ANN001, ANN201
         start = time.perf_counter()
-        rows = _Rows(self._conn.execute(sql, params).fetchall())
-        self._probe.query(sql, params, time.perf_counter() - start, len(rows))
+        cursor = self._conn.execute(sql, params)
+        rows = _Rows(cursor.fetchall())
+        rows.rowcount = cursor.rowcount
+        self._probe.query(sql, params, time.perf_counter() - start, len(rows) or max(0, cursor.rowcount))
         return rows
 
     def __getattr__(self, name: str):  # noqa: ANN204

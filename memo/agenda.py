@@ -4,8 +4,9 @@ explainable score (issue 4). Headless: plain values out, no Textual.
 How it stays fast on a large book: each reason kind is one or a few indexed lookups straight on
 sqlite3 (maturities by date, rolling deposits by their chain keys, birthdays and key dates by the
 (month, day) anchors that fall in the window, open memos by due date, untold holdings by a
-partial index, cadence by (tier, last contact)); only the rows found come into Python, and names
-and phones are read for the page shown.
+partial index, cadence by (tier, last contact)) whose rows go into a scratch table of the
+connection, never into Python. There they are summed per client (one upsert pass), counted and
+ordered; only the page's rows and reasons come out, and names and phones are read for them.
 
 "Handled": a reason is off the list once the client was reached (any call outcome but no answer,
 kept in client.last_contact_on) on or after the day the reason first came up, or once it was

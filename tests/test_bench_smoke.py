@@ -76,3 +76,18 @@ def test_lookup_measures_every_family(small_book):
 def test_keystrokes_are_every_prefix():
     assert lookup.keystrokes("8000") == ["8", "80", "800", "8000"]
     assert lookup.keystrokes("张辉") == ["张", "张辉"]
+
+
+def test_today_bench_times_a_day_with_its_breakdown(small_book):
+    import today
+
+    day = dt.date(2025, 3, 14)
+    result = today.measure(small_book, [day], runs=2, warmup=0, limit=20, breakdown=True)
+    entry = result["days"][day.isoformat()]
+    assert entry["rows"] > 0 and 0 < entry["page"] <= 20
+    assert entry["median_ms"] > 0 and entry["p95_ms"] >= entry["median_ms"]
+    steps = entry["breakdown"]["steps_ms"]
+    assert {"_maturities", "_cadence", "_rank"} <= set(steps)
+    # the probes count what the statements wrote into the scratch table too
+    assert any(q["rows"] > 0 and "INSERT INTO temp.ag_r" in q["sql"] for q in entry["breakdown"]["queries"])
+    assert day.isoformat() in today.report(result)
