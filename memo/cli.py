@@ -241,7 +241,7 @@ def _run_app(args: argparse.Namespace, book_path) -> int:  # noqa: ANN001
 
 
 def _emit(args: argparse.Namespace, data: object, human: Sequence[str]) -> int:
-    from memo.ops import to_jsonable
+    from memo.codes import to_jsonable
 
     if getattr(args, "json", False):
         print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
@@ -263,7 +263,7 @@ def _hit_line(hit) -> str:  # noqa: ANN001
 
 
 def _card_json(card) -> dict:  # noqa: ANN001
-    from memo.ops import to_jsonable
+    from memo.codes import to_jsonable
 
     data = to_jsonable(card)
     data["phones"] = [p.number for p in card.phones]

@@ -1,7 +1,12 @@
-"""The stored codes of kinds and statuses (their words live in the message catalog), and the
-domain error. Light on purpose: the today screen's first paint needs them without SQLAlchemy."""
+"""The stored codes of kinds and statuses (their words live in the message catalog), the domain
+error, and plain values as JSON. Light on purpose: the today screen's first paint and the CLI's
+output need them without SQLAlchemy."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, is_dataclass
+from typing import Any
 
 TIERS = ("regular", "gold", "platinum", "diamond", "private")  # 普通 金卡 白金 钻石 私行
 RISKS = ("C1", "C2", "C3", "C4", "C5")
@@ -42,3 +47,16 @@ class AmbiguousClient(DomainError):
     def __init__(self, value: str, candidates: list):
         super().__init__("client.ambiguous", value)
         self.candidates = candidates
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, dates and lists as JSON-ready values."""
+    if is_dataclass(value):
+        value = asdict(value)
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

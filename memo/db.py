@@ -149,6 +149,15 @@ class Book:
                 yield session
 
     @contextmanager
+    def raw_write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction straight on sqlite3, for bulk writers that need no ORM (the
+        importer): BEGIN IMMEDIATE on a connection of its own, committed when the block ends,
+        rolled back whole if it raises; the commit hooks run as after write()."""
+        with _immediate(self.path) as conn:
+            yield conn
+        self._committed(conn)
+
+    @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """This thread's own sqlite3 connection inside one read transaction (one snapshot), for
         hot read paths: no SQLAlchemy, not even imported. Held under the connection's lock, so
@@ -259,11 +268,43 @@ def _ensure_schema(book: Book) -> None:
 
 
 def _create_fresh(book: Book) -> None:
-    from sqlalchemy import text
-    from sqlmodel import SQLModel
+    """The tables of memo/schema.sql (made from the models by tools/make_schema.py), stamped at
+    the current revision, in one transaction: no SQLAlchemy to import for a new book."""
+    with _immediate(book.path) as conn:
+        for statement in schema_statements():
+            conn.execute(statement)
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES (?)", (ALEMBIC_HEAD,))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    with book.engine.begin() as conn:
-        SQLModel.metadata.create_all(conn)
-        conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
-        conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": ALEMBIC_HEAD})
-        conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+@contextmanager
+def _immediate(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection of its own in one write transaction (BEGIN IMMEDIATE): committed when the
+    block ends, rolled back whole if it raises, then closed."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        _set_pragmas(conn)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def schema_statements() -> list[str]:
+    """The statements of memo/schema.sql, one by one."""
+    text = (Path(__file__).resolve().parent / "schema.sql").read_text(encoding="utf-8")
+    statements, pending = [], ""
+    for line in text.splitlines(keepends=True):
+        if not pending and (not line.strip() or line.startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements

@@ -44,16 +44,15 @@ from pathlib import Path
 from typing import Any
 
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
+from memo.codes import DomainError
 from memo.db import Book
 from memo.i18n import t
-from memo.models import Client, Deposit, Phone
-from memo.money import (
-    MAX_FEN, parse_amount, parse_currency, parse_date, parse_deposit_kind, parse_rate, parse_term,
-    roll_keys,
-)
-from memo.names import name_keys
-from memo.ops import NAME_KEY_CHARS, DomainError, parse_tier
+from memo.names import NAME_KEY_CHARS, name_keys
 from memo.phones import PhoneError, normalize_phone
+from memo.terms import roll_keys
+from memo.values import (
+    MAX_FEN, parse_amount, parse_currency, parse_date, parse_deposit_kind, parse_rate, parse_term, parse_tier,
+)
 
 __all__ = ["FIELDS", "ImportReport", "RowError", "RowOutcome", "plan_import", "read_table", "run_import"]
 
@@ -589,17 +588,12 @@ def _deposit_dates(start: dt.date, term: int | None, given: dt.date | None) -> t
     return (start.isoformat(), maturity.isoformat(), *roll_keys(start, term, maturity))
 
 
-def _driver(conn):  # noqa: ANN001, ANN202
-    """The sqlite3 connection under a SQLAlchemy one, inside its transaction."""
-    return conn.connection.driver_connection
-
-
 class _Planner:
     """The book as the import sees it (clients, phones, deposits, by their merge keys), and the
     rows to write. A client or deposit this file creates is one dict: the row as it will be
     stored, also the record later rows of the file merge into."""
 
-    def __init__(self, conn, today: dt.date, now: dt.datetime) -> None:  # noqa: ANN001
+    def __init__(self, raw: sqlite3.Connection, today: dt.date, now: dt.datetime) -> None:
         self.today = today
         self.now = now
         self.plan = _Plan()
@@ -612,10 +606,9 @@ class _Planner:
         self.name_keys: dict[str, tuple[str, str]] = {}
         self.dates: dict[tuple, tuple] = {}
         self.kinds: dict[str, str] = {}
-        # Through SQLAlchemy first: this begins the connection's transaction (one snapshot).
-        self.next_id = 1 + conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM client").scalar_one()
+        # inside the caller's transaction: one snapshot (and, writing, the write lock)
+        self.next_id = 1 + raw.execute("SELECT coalesce(max(id), 0) FROM client").fetchone()[0]
         self.first_new = self.next_id
-        raw = _driver(conn)
         cur = raw.execute(
             "SELECT id, name, id_last4, tier, birth_kind, birth_year, birth_month, birth_day, birth_leap "
             "FROM client WHERE deleted_at IS NULL")
@@ -863,7 +856,7 @@ class _Planner:
         return "create" if created else "update" if updated else "unchanged"
 
 
-def _plan(conn, path: Path, today: dt.date, now: dt.datetime) -> _Plan:  # noqa: ANN001
+def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime) -> _Plan:
     rows = iter(read_table(path))
     header: list[Any] | None = None
     row_no = 0
@@ -877,7 +870,7 @@ def _plan(conn, path: Path, today: dt.date, now: dt.datetime) -> _Plan:  # noqa:
     index, names = _columns(header)
     if not index:
         raise DomainError("import.no_columns", str(path), "file")
-    planner = _Planner(conn, today, now)
+    planner = _Planner(raw, today, now)
     width = max(index.values()) + 1
     numbers: list[int] = []
     body: list[list[Any]] = []
@@ -1042,8 +1035,7 @@ def _verify_checks(raw, table: str, expressions: list[str], after: int) -> None:
 BULK_ROWS = 20_000  # above this many new rows, indexes are rebuilt once instead of grown row by row
 
 
-def _write(conn, plan: _Plan, now: dt.datetime) -> None:  # noqa: ANN001
-    raw = _driver(conn)
+def _write(raw: sqlite3.Connection, plan: _Plan, now: dt.datetime) -> None:
     stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
     bulk = len(plan.new_clients) + len(plan.new_deposits) > BULK_ROWS
     indexes = []
@@ -1056,9 +1048,9 @@ def _write(conn, plan: _Plan, now: dt.datetime) -> None:  # noqa: ANN001
             raw.execute(f'DROP INDEX "{name}"')
     stamps = {"created_at": stamp, "updated_at": stamp}
     inserts = [
-        (Client.__tablename__, _keys_of(plan.new_clients), plan.new_clients, {**_CLIENT_CONSTANTS, **stamps}),
-        (Phone.__tablename__, _PHONE_COLUMNS, plan.new_phones, {**_PHONE_CONSTANTS, "created_at": stamp}),
-        (Deposit.__tablename__, _keys_of(plan.new_deposits), plan.new_deposits, {**_DEPOSIT_CONSTANTS, **stamps}),
+        ("client", _keys_of(plan.new_clients), plan.new_clients, {**_CLIENT_CONSTANTS, **stamps}),
+        ("phone", _PHONE_COLUMNS, plan.new_phones, {**_PHONE_CONSTANTS, "created_at": stamp}),
+        ("deposit", _keys_of(plan.new_deposits), plan.new_deposits, {**_DEPOSIT_CONSTANTS, **stamps}),
     ]
     checks = {table: _check_expressions(raw, table) for table, _, rows, _ in inserts if rows}
     if None in checks.values():  # a schema this code can't read: SQLite checks row by row
@@ -1084,8 +1076,8 @@ def _write(conn, plan: _Plan, now: dt.datetime) -> None:  # noqa: ANN001
     for changes in plan.client_updates.values():
         if "name" in changes:
             changes["name_initials"], changes["name_pinyin"] = _keys(changes["name"])
-    _update_many(raw, Client.__tablename__, plan.client_updates, stamp)
-    _update_many(raw, Deposit.__tablename__, plan.deposit_updates, stamp)
+    _update_many(raw, "client", plan.client_updates, stamp)
+    _update_many(raw, "deposit", plan.deposit_updates, stamp)
 
 
 def plan_import(book: Book, path: Path | str, today: dt.date | None = None) -> ImportReport:
@@ -1111,16 +1103,14 @@ def run_import(book: Book, path: Path | str, dry_run: bool = False, strict: bool
 
 def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, now: dt.datetime) -> ImportReport:
     if dry_run:
-        with book.engine.connect() as conn:
-            plan = _plan(conn, path, today, now)
-            conn.rollback()
+        with book.raw() as raw:
+            plan = _plan(raw, path, today, now)
         return ImportReport(str(path), plan.outcomes, dry_run=True, strict=strict, applied=False)
     applied = False
-    with book.write() as session:
-        conn = session.connection()
-        plan = _plan(conn, path, today, now)
+    with book.raw_write() as raw:
+        plan = _plan(raw, path, today, now)
         has_errors = any(o.action == "error" for o in plan.outcomes)
         if not (strict and has_errors):
-            _write(conn, plan, now)
+            _write(raw, plan, now)
             applied = True
     return ImportReport(str(path), plan.outcomes, dry_run=False, strict=strict, applied=applied)

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+NAME_KEY_CHARS = 64  # pinyin keys come from a name's start; a 100 KB "name" stays cheap
+
 __all__ = ["SURNAMES", "name_keys", "surname_of"]
 
 # Surname -> syllables as read *as a surname* (Style.NORMAL, ü written v).

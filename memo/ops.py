@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, text
@@ -18,13 +18,13 @@ from sqlmodel import select
 
 from memo import search
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
-from memo.codes import AmbiguousClient, DomainError  # noqa: F401  (re-exported)
+from memo.codes import AmbiguousClient, DomainError, to_jsonable  # noqa: F401  (re-exported)
 from memo.db import Book
-from memo.models import MEMO_KINDS, RISKS, TIERS, Client, ClientTag, Contact, Memo, Phone, Setting
-from memo.names import name_keys
+from memo.models import MEMO_KINDS, RISKS, Client, ClientTag, Contact, Memo, Phone, Setting
+from memo.names import NAME_KEY_CHARS, name_keys
 from memo.phones import PhoneError, normalize_phone
+from memo.values import parse_tier  # noqa: F401  (re-exported)
 
-NAME_KEY_CHARS = 64  # pinyin keys come from a name's start; a 100 KB "name" stays cheap
 
 
 
@@ -113,35 +113,10 @@ class TodayPage:
     open_count: int
 
 
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses, dates and lists as JSON-ready values."""
-    if is_dataclass(value):
-        value = asdict(value)
-    if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
 # --- parsing user text into fields ------------------------------------------------------------
 
-_TIER_WORDS = {
-    "普通": "regular", "普卡": "regular", "金卡": "gold", "白金": "platinum", "白金卡": "platinum",
-    "钻石": "diamond", "钻石卡": "diamond", "私行": "private", "私人银行": "private",
-}
 _HONORIFIC_WORDS = {"先生": "mr", "mr": "mr", "mr.": "mr", "女士": "ms", "ms": "ms", "ms.": "ms",
                     "mrs": "ms", "mrs.": "ms", "miss": "ms", "小姐": "ms"}
-
-
-def parse_tier(raw: str) -> str:
-    value = raw.strip().lower()
-    tier = value if value in TIERS else _TIER_WORDS.get(value)
-    if tier is None:
-        raise DomainError("client.bad_tier", raw, "tier")
-    return tier
 
 
 def parse_risk(raw: str) -> str | None:

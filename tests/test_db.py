@@ -305,6 +305,46 @@ def test_alembic_upgrade_builds_the_same_schema_as_create_all(tmp_path: Path) ->
     assert len(expected) >= 12
 
 
+def test_a_new_book_is_made_as_the_models_say(tmp_path: Path) -> None:
+    """memo/schema.sql (a new book's tables, read without the ORM) is what create_all makes of
+    the models: after a change to memo/models.py, run tools/make_schema.py."""
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    from memo import models  # noqa: F401
+
+    made = tmp_path / "create_all.db"
+    engine = create_engine(f"sqlite:///{made}")
+    with engine.begin() as conn:
+        SQLModel.metadata.create_all(conn)
+        conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    engine.dispose()
+    open_book(tmp_path / "new.db").close()
+    expected, got = _schema(made), _schema(tmp_path / "new.db")
+    assert got == expected
+    conn = sqlite3.connect(tmp_path / "new.db")
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(ALEMBIC_HEAD,)]
+        made_sql = sqlite3.connect(made).execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+        assert conn.execute("SELECT name, sql FROM sqlite_master WHERE name != 'alembic_version' "
+                            "AND name NOT LIKE 'sqlite_autoindex_alembic%' ORDER BY name").fetchall() == [
+            row for row in made_sql if row[0] != "alembic_version" and not row[0].startswith("sqlite_autoindex_alembic")]
+    finally:
+        conn.close()
+
+
+def test_a_new_book_does_not_load_the_orm(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from memo.db import open_book; open_book(sys.argv[1]).close(); "
+            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'memo.models', 'alembic') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "new.db")], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_a_migrated_book_opens_and_works(tmp_path: Path) -> None:
     from memo import migrate
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import memo
 
 ROOT = Path(memo.__file__).parent
-HEADLESS = ["memo.models", "memo.db", "memo.ops", "memo.agenda", "memo.calls", "memo.codes", "memo.terms", "memo.search", "memo.phones", "memo.names", "memo.when",
+HEADLESS = ["memo.models", "memo.db", "memo.ops", "memo.agenda", "memo.calls", "memo.codes", "memo.terms", "memo.values", "memo.importer", "memo.search", "memo.phones", "memo.names", "memo.when",
             "memo.birthdays", "memo.i18n", "memo.text", "memo.cli"]
 if (ROOT / "demo.py").exists():
     HEADLESS.append("memo.demo")
@@ -92,6 +92,20 @@ def test_the_first_page_of_today_needs_no_orm(tmp_path: Path) -> None:
         "assert book.setting('privacy_default', False) is False\n"
     )
     loaded = _loaded_after(code, ["sqlalchemy", "sqlmodel", "memo.models", "memo.ops", "pypinyin"])
+    assert not any(loaded.values()), loaded
+
+
+def test_memo_import_loads_no_orm(tmp_path: Path) -> None:
+    """`memo import` into a new book: the rows go in straight on sqlite3 and the book is made from
+    memo/schema.sql, so neither SQLAlchemy, SQLModel nor the models are imported (a second of a
+    big import's wall time)."""
+    csv = tmp_path / "export.csv"
+    csv.write_text("客户姓名,手机号码,存款金额,起息日,存期\n张三,13800138000,50万,2026-01-05,1年\n", encoding="utf-8")
+    code = (
+        "from memo.cli import main\n"
+        f"assert main(['import', {str(csv)!r}, '--db', {str(tmp_path / 'new.db')!r}, '--json']) == 0\n"
+    )
+    loaded = _loaded_after(code, ["sqlalchemy", "sqlmodel", "memo.models", "memo.ops", "memo.money", "alembic"])
     assert not any(loaded.values()), loaded
 
 

@@ -37,8 +37,10 @@ def _count(book: Book, model) -> int:  # noqa: ANN001
 
 
 def test_money_never_uses_binary_fractions() -> None:
-    source = Path(money.__file__).read_text(encoding="utf-8")
-    assert "float" not in source
+    from memo import terms, values
+
+    for module in (money, terms, values):
+        assert "float" not in Path(module.__file__).read_text(encoding="utf-8"), module.__name__
 
 
 # --- amounts ---------------------------------------------------------------------------------------
@@ -500,10 +502,10 @@ def test_every_new_code_has_both_languages() -> None:
     from memo.i18n import CATALOG
 
     found = set()
-    for module in ("money.py", "yearly.py", "cli_money.py"):
+    for module in ("money.py", "values.py", "yearly.py", "cli_money.py"):
         source = (Path(money.__file__).parent / module).read_text(encoding="utf-8")
         found |= set(re.findall(r"""["']((?:money|deposit|holding|keydate|calendar|yearly)\.[a-z_]+)["']""", source))
-    found -= {"money.py", "yearly.py", "calendar.source"}  # file names, a label group
+    found -= {"money.py", "values.py", "yearly.py", "calendar.source"}  # file names, a label group
     assert {"money.bad_amount", "deposit.not_found", "holding.not_held", "keydate.bad_date"} <= found
     assert sorted(found - set(CATALOG)) == []
     for group, codes in (("deposit_kind", ("time", "cd", "other")),
