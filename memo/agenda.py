@@ -258,9 +258,11 @@ _JULIAN_OF_ORDINAL_0 = 1721424.5  # julianday('0001-01-01') - 1: date.toordinal(
 
 
 def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: set[str] | None = None,
-            limit: int | None = None, offset: int = 0, rules_: dict[str, Any] | None = None) -> Agenda:
+            clients: set[int] | None = None, limit: int | None = None, offset: int = 0,
+            rules_: dict[str, Any] | None = None) -> Agenda:
     """The today list of `day`: rows in order, the page [offset, offset + limit) filled with
-    names, phones and reasons, counts over the whole list.
+    names, phones and reasons, counts over the whole list. `kinds`, `tiers` and `clients` filter
+    the rows listed (not the counts).
 
     Every reason is made in SQL into a scratch table of this connection (TEMP: nothing of the
     book is written), summed per client there, counted and ordered there; only the page's rows
@@ -275,14 +277,14 @@ def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: s
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compute(book, day, r, wait_since, kinds, tiers, limit, offset)
+        return _compute(book, day, r, wait_since, kinds, tiers, clients, limit, offset)
     finally:
         if collecting:
             gc.enable()
 
 
 def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | None, kinds: set[str] | None,
-             tiers: set[str] | None, limit: int | None, offset: int) -> Agenda:
+             tiers: set[str] | None, clients: set[int] | None, limit: int | None, offset: int) -> Agenda:
     with book.raw() as db:
         for sql in _TEMP:
             db.execute(sql)
@@ -305,7 +307,7 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
                     "WHERE at >= :since AND at < :d AND outcome = 'no_answer'", since=wait_since.isoformat())
         _dismissed(ctx)
         counts, sizes = _rank(ctx)
-        where, params = _shown(kinds, tiers)
+        where, params = _shown(kinds, tiers, clients)
         total = db.execute(f"SELECT count(*) FROM temp.ag_row WHERE {where}", params).fetchone()[0]
         picked = db.execute(f"SELECT key, tier, dnc, status FROM temp.ag_row WHERE {where} "
                             f"ORDER BY {_order(ctx)} LIMIT :limit OFFSET :offset",
@@ -409,7 +411,7 @@ def _order(ctx: _Ctx) -> str:
     return f"grp, {score} DESC, first, key"
 
 
-def _shown(kinds: set[str] | None, tiers: set[str] | None) -> tuple[str, dict[str, Any]]:
+def _shown(kinds: set[str] | None, tiers: set[str] | None, clients: set[int] | None) -> tuple[str, dict[str, Any]]:
     """The WHERE of the rows listed, after the filters."""
     where, params = [f"grp != {_SNOOZED}"], {}
     if kinds:
@@ -417,6 +419,9 @@ def _shown(kinds: set[str] | None, tiers: set[str] | None) -> tuple[str, dict[st
     if tiers:
         where.append("tier IN (SELECT value FROM json_each(:tiers))")
         params["tiers"] = json.dumps(sorted(tiers))
+    if clients is not None:
+        where.append("key IN (SELECT value FROM json_each(:clients))")
+        params["clients"] = json.dumps(sorted(clients))
     return " AND ".join(where), params
 
 

@@ -385,10 +385,8 @@ def _client_row(book, client_id: int, day: dt.date):  # noqa: ANN001, ANN202
     """The client's today row on `day` (None: not on the list)."""
     from memo import agenda
 
-    for row in agenda.compute(book, day).rows:
-        if row.client_id == client_id:
-            return row
-    return None
+    rows = agenda.compute(book, day, clients={client_id}).rows
+    return rows[0] if rows else None
 
 
 def _client_name(book, client_id: int) -> str:  # noqa: ANN001

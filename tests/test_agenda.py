@@ -602,6 +602,10 @@ def test_filters_counts_and_paging(book: Book) -> None:
     assert {r.client_id for r in tiers.rows} == {ids[0], ids[3], ids[6]}
     both = compute(book, TODAY, kinds={"birthday", "maturity"}, tiers={"private", "gold"})
     assert {r.client_id for r in both.rows} == {ids[0], ids[1], ids[3]}
+    one = compute(book, TODAY, clients={ids[0]})  # what memo call reads: one client's row, whole
+    assert [r.client_id for r in one.rows] == [ids[0]] and one.total == 1 and one.counts == full.counts
+    assert one.rows[0] == next(r for r in full.rows if r.client_id == ids[0])
+    assert compute(book, TODAY, clients={10**6}).rows == []
     order = [r.client_id for r in full.rows]
     paged = []
     for offset in range(0, 7, 3):
