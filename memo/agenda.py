@@ -201,7 +201,6 @@ _TEMP = (
     "CREATE TEMP TABLE IF NOT EXISTS ag_rb (client_id INTEGER PRIMARY KEY, before TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_tc (client_id INTEGER PRIMARY KEY, status TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_hide (client_id INTEGER PRIMARY KEY)",
-    "CREATE TEMP TABLE IF NOT EXISTS ag_m (dep INTEGER, client_id INTEGER, amount INTEGER, m TEXT, rollover INTEGER)",
     # per maturity date of the window: when its call came up, working days left, the confirm day,
     # date - day, days since it came up, days since the confirm day, and their urgency points
     "CREATE TEMP TABLE IF NOT EXISTS ag_w (m TEXT PRIMARY KEY, came_up TEXT, left INTEGER, confirm TEXT, "
@@ -216,7 +215,7 @@ _TEMP = (
     "CREATE TEMP TABLE IF NOT EXISTS ag_row (key INTEGER PRIMARY KEY, score INTEGER, first INTEGER, kinds INTEGER, "
     "tier TEXT, dnc INTEGER, status TEXT, grp INTEGER DEFAULT 0)",
 )
-_TEMP_TABLES = ("ag_rb", "ag_tc", "ag_hide", "ag_m", "ag_w", "ag_k", "ag_roll", "ag_r", "ag_row")
+_TEMP_TABLES = ("ag_rb", "ag_tc", "ag_hide", "ag_w", "ag_k", "ag_roll", "ag_r", "ag_row")
 _KIND_BITS = {kind: 1 << i for i, kind in enumerate(REASON_KINDS)}
 
 
@@ -308,13 +307,15 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
         _dismissed(ctx)
         counts, sizes = _rank(ctx)
         where, params = _shown(kinds, tiers, clients)
-        total = db.execute(f"SELECT count(*) FROM temp.ag_row WHERE {where}", params).fetchone()[0]
+        listed = sum(sizes[:_SNOOZED])
+        if kinds or tiers or clients is not None:
+            listed = db.execute(f"SELECT count(*) FROM temp.ag_row WHERE {where}", params).fetchone()[0]
         picked = db.execute(f"SELECT key, tier, dnc, status FROM temp.ag_row WHERE {where} "
                             f"ORDER BY {_order(ctx)} LIMIT :limit OFFSET :offset",
                             {**params, "limit": -1 if limit is None else limit, "offset": offset}).fetchall()
         page = _page(ctx, picked)
     return Agenda(
-        day=day, rows=page, total=total, counts=counts, todo=sizes[_TODO] + sizes[_TRIED], done=sizes[_DONE],
+        day=day, rows=page, total=listed, counts=counts, todo=sizes[_TODO] + sizes[_TRIED], done=sizes[_DONE],
         snoozed=sizes[_SNOOZED], do_not_call=sizes[_DNC], all_total=sum(sizes[:_SNOOZED]),
     )
 
@@ -544,8 +545,10 @@ def _maturities(ctx: _Ctx) -> None:
         x += dt.timedelta(days=1)
     ctx.db.executemany("INSERT INTO temp.ag_w VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", window)
     ctx.left = {iso: left for iso, _came_up, left, *_ in window}
-    ctx.run("INSERT INTO temp.ag_m SELECT d.id, d.client_id, d.amount_fen, d.maturity, d.rollover FROM deposit d "
-            "WHERE d.status IN ('active', 'matured') AND d.maturity BETWEEN :d AND :hi", hi=hi.isoformat())
+    # deposits maturing on a date of the window; rolling ones past their first period by their
+    # chain keys (exact: the chain date in the window is the key's)
+    sources = [("temp.ag_w w CROSS JOIN deposit d INDEXED BY ix_deposit_active_maturity "
+                "ON d.status IN ('active', 'matured') AND d.maturity = w.m", "d.rollover")]
     keys = []
     for term in _roll_terms(ctx.db):
         for iso, *_ in window:
@@ -554,23 +557,22 @@ def _maturities(ctx: _Ctx) -> None:
             for anchor_day in range(x.day, 32 if last_day else x.day + 1):
                 keys.append((term, (x.year * 12 + x.month - 1) % term, anchor_day, iso))
     if keys:
-        # rolling deposits past their first period: the chain date in the window is exact by the keys
         ctx.db.executemany("INSERT INTO temp.ag_roll VALUES (?, ?, ?, ?)", keys)
-        ctx.run("INSERT INTO temp.ag_m SELECT d.id, d.client_id, d.amount_fen, k.m, 1 FROM temp.ag_roll k "
-                "CROSS JOIN deposit d INDEXED BY ix_deposit_roll ON d.roll_term = k.term "
-                "AND d.roll_phase = k.phase AND d.roll_day = k.day "
-                "WHERE d.status = 'active' AND d.rollover = 1 AND d.roll_term IS NOT NULL AND d.maturity < :d")
-    win = ("FROM temp.ag_m mm CROSS JOIN temp.ag_w w ON w.m = mm.m CROSS JOIN client c ON c.id = mm.client_id "
-           f"WHERE {_ALIVE} ")
-    ctx.reasons("SELECT mm.client_id, 'maturity', CASE WHEN mm.rollover THEN 'rollover' ELSE '' END, mm.dep, "
-                f"w.off, w.up_late, mm.amount, {sc.amount('mm.amount')} + w.u + "
-                f"CASE WHEN mm.rollover THEN {sc.weight('maturity_rollover')} ELSE {sc.weight('maturity')} END, "
-                f"{_bit('maturity')}, c.tier, c.do_not_call " + win + f"AND {_not_handled('w.came_up')}", "maturity")
+        sources.append(("temp.ag_roll k CROSS JOIN deposit d INDEXED BY ix_deposit_roll ON d.roll_term = k.term "
+                        "AND d.roll_phase = k.phase AND d.roll_day = k.day AND d.status = 'active' "
+                        "AND d.rollover = 1 AND d.roll_term IS NOT NULL AND d.maturity < :d "
+                        "CROSS JOIN temp.ag_w w ON w.m = k.m", "1"))
+    for source, rollover in sources:
+        ctx.reasons(f"SELECT d.client_id, 'maturity', CASE WHEN {rollover} THEN 'rollover' ELSE '' END, d.id, w.off, "
+                    f"w.up_late, d.amount_fen, {sc.amount('d.amount_fen')} + w.u + CASE WHEN {rollover} "
+                    f"THEN {sc.weight('maturity_rollover')} ELSE {sc.weight('maturity')} END, {_bit('maturity')}, "
+                    f"c.tier, c.do_not_call FROM {source} CROSS JOIN client c ON c.id = d.client_id "
+                    f"WHERE {_ALIVE} AND {_not_handled('w.came_up')}", "maturity")
     # the confirm call: for money that may leave (a rolling deposit's call is the one above)
-    ctx.reasons("SELECT mm.client_id, 'maturity', 'confirm', mm.dep, w.off, w.confirm_late, mm.amount, "
+    ctx.reasons("SELECT d.client_id, 'maturity', 'confirm', d.id, w.off, w.confirm_late, d.amount_fen, "
                 f"{sc.weight('maturity_confirm')} + w.confirm_u, {_bit('maturity')}, c.tier, c.do_not_call "
-                + win + f"AND NOT mm.rollover AND w.confirm <= :d AND :d < mm.m AND {_not_handled('w.confirm')}",
-                "maturity")
+                f"FROM {sources[0][0]} AND d.rollover = 0 CROSS JOIN client c ON c.id = d.client_id "
+                f"WHERE w.confirm <= :d AND :d < w.m AND {_ALIVE} AND {_not_handled('w.confirm')}", "maturity")
     # not rolled over and nobody reached since: the money is waiting in the demand account
     late = f"-{_off('d.maturity')}"
     ctx.reasons(f"SELECT d.client_id, 'maturity', 'demand', d.id, -({late}), NULL, d.amount_fen, "
