@@ -386,21 +386,27 @@ def _rank(ctx: _Ctx) -> tuple[dict[str, int], list[int]]:
     ctx.run(f"UPDATE temp.ag_row SET grp = CASE WHEN status IS NULL THEN {_SNOOZED} "
             f"WHEN dnc THEN {_DNC} WHEN status IN ('reached', 'callback', 'declined') THEN {_DONE} "
             f"ELSE {_TRIED} END WHERE key IN (SELECT client_id FROM temp.ag_tc UNION ALL SELECT client_id FROM temp.ag_hide)")
-    # rows per group, clients per kind: one pass of sums over the kinds found (the rows not to do
-    # are counted apart, and the snoozed taken back)
+    # clients per kind and do-not-call rows: one pass of sums over the kinds found; the few rows
+    # called today or put off are read by key, and the snoozed taken back out
     found = [(kind, bit) for kind, bit in _KIND_BITS.items() if kind in ctx.kinds]
     sums = "".join(f", sum(kinds & {bit})" for _kind, bit in found)
-    every = ctx.db.execute(f"SELECT count(*){sums} FROM temp.ag_row").fetchone()
-    apart = {grp: (n, *rest) for grp, n, *rest in ctx.db.execute(
-        f"SELECT grp, count(*){sums} FROM temp.ag_row WHERE grp != {_TODO} GROUP BY grp")}
+    rows, dnc, *per_kind = ctx.db.execute(f"SELECT count(*), coalesce(sum(dnc), 0){sums} FROM temp.ag_row").fetchone()
     sizes = [0] * 5
-    for grp, (n, *_) in apart.items():
-        sizes[grp] = n
-    sizes[_TODO] = every[0] - sum(sizes)
-    snoozed = apart.get(_SNOOZED, (0,) * (len(found) + 1))
     counts = dict.fromkeys(_KIND_BITS, 0)
-    for i, (kind, bit) in enumerate(found, start=1):
-        counts[kind] = ((every[i] or 0) - (snoozed[i] or 0)) // bit
+    for (kind, bit), total in zip(found, per_kind):
+        counts[kind] = (total or 0) // bit
+    for grp, kinds, is_dnc in ctx.db.execute(
+            "SELECT r.grp, r.kinds, r.dnc FROM (SELECT client_id FROM temp.ag_tc UNION SELECT client_id "
+            "FROM temp.ag_hide) few CROSS JOIN temp.ag_row r ON r.key = few.client_id"):
+        if grp == _SNOOZED:
+            sizes[_SNOOZED] += 1
+            dnc -= is_dnc
+            for kind, bit in found:
+                counts[kind] -= bool(kinds & bit)
+        elif grp in (_DONE, _TRIED):
+            sizes[grp] += 1
+    sizes[_DNC] = dnc
+    sizes[_TODO] = rows - sum(sizes)
     return counts, sizes
 
 
