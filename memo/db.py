@@ -152,10 +152,10 @@ class Book:
     def raw_write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction straight on sqlite3, for bulk writers that need no ORM (the
         importer): BEGIN IMMEDIATE on a connection of its own, committed when the block ends,
-        rolled back whole if it raises; the commit hooks run as after write()."""
-        with _immediate(self.path) as conn:
+        rolled back whole if it raises; the commit hooks run just before the commit, as with
+        write()."""
+        with _immediate(self.path, before_commit=self._committed) as conn:
             yield conn
-        self._committed(conn)
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
@@ -271,6 +271,8 @@ def _create_fresh(book: Book) -> None:
     """The tables of memo/schema.sql (made from the models by tools/make_schema.py), stamped at
     the current revision, in one transaction: no SQLAlchemy to import for a new book."""
     with _immediate(book.path) as conn:
+        if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return  # another process made it while this one waited for the lock
         for statement in schema_statements():
             conn.execute(statement)
         conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
@@ -279,17 +281,20 @@ def _create_fresh(book: Book) -> None:
 
 
 @contextmanager
-def _immediate(path: Path) -> Iterator[sqlite3.Connection]:
+def _immediate(path: Path, before_commit: Callable[[object], None] | None = None) -> Iterator[sqlite3.Connection]:
     """A connection of its own in one write transaction (BEGIN IMMEDIATE): committed when the
-    block ends, rolled back whole if it raises, then closed."""
+    block ends (`before_commit` called just before), rolled back whole if it raises, then closed."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         _set_pragmas(conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            if before_commit is not None:
+                before_commit(conn)
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # sqlite may have rolled back itself (disk full): keep its error
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
     finally:

@@ -520,3 +520,49 @@ def test_memo_db_overrides_the_default_path(tmp_path: Path, monkeypatch: pytest.
         assert target.is_file()
     finally:
         book.close()
+
+
+# --- raw write transactions (the importer's) ---------------------------------------------------------
+
+
+def test_raw_write_is_one_transaction_and_tells_the_hooks(tmp_path: Path) -> None:
+    book = open_book(tmp_path / "book.db")
+    told: list[int] = []
+    book.commit_hooks.append(lambda: told.append(1))
+    try:
+        with book.raw_write() as conn:
+            conn.execute("INSERT INTO setting (key, value) VALUES ('a', '1')")
+        assert told == [1] and book.setting("a") == 1
+        with pytest.raises(RuntimeError, match="half-way"), book.raw_write() as conn:
+            conn.execute("INSERT INTO setting (key, value) VALUES ('b', '2')")
+            raise RuntimeError("half-way")
+        assert book.setting("b") is None and told == [1]  # rolled back whole, no commit told
+    finally:
+        book.close()
+
+
+def test_raw_write_keeps_sqlites_own_error_when_sqlite_rolled_back(tmp_path: Path) -> None:
+    """A full disk rolls the transaction back inside SQLite: the caller sees that, not a failed
+    ROLLBACK of a transaction that is no longer there."""
+    book = open_book(tmp_path / "book.db")
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="full"), book.raw_write() as conn:
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+            conn.executemany("INSERT INTO setting (key, value) VALUES (?, ?)",
+                             ((f"k{i}", '"' + "x" * 500 + '"') for i in range(2000)))
+        assert book.setting("k1") is None
+    finally:
+        book.close()
+
+
+def test_a_book_made_meanwhile_by_another_process_is_left_as_it_is(tmp_path: Path) -> None:
+    """Two processes opening the same new book: the second one waits for the first one's write
+    lock, then finds the schema there and leaves it (no "table client already exists")."""
+    book = open_book(tmp_path / "book.db")
+    try:
+        cid = ops.add_client(book, "张三", ["13800138000"]).id
+        db._create_fresh(book)  # as the second process, once it has the lock
+        assert ops.show(book, cid).name == "张三"
+    finally:
+        book.close()
