@@ -198,6 +198,9 @@ def _off(date: str) -> str:
 _COLUMNS = "key, kind, sub, obj, off, over, amount, s, bit, tier, dnc"
 
 _TEMP = (
+    # what the tables below were made for (day, rules, the book's data_version) and what came of
+    # them: another page of the same list reads them again
+    "CREATE TEMP TABLE IF NOT EXISTS ag_made (stamp TEXT, state TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_rb (client_id INTEGER PRIMARY KEY, before TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_tc (client_id INTEGER PRIMARY KEY, status TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS ag_hide (client_id INTEGER PRIMARY KEY)",
@@ -258,10 +261,14 @@ _JULIAN_OF_ORDINAL_0 = 1721424.5  # julianday('0001-01-01') - 1: date.toordinal(
 
 def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: set[str] | None = None,
             clients: set[int] | None = None, limit: int | None = None, offset: int = 0,
-            rules_: dict[str, Any] | None = None) -> Agenda:
+            rules_: dict[str, Any] | None = None, fresh: bool = False) -> Agenda:
     """The today list of `day`: rows in order, the page [offset, offset + limit) filled with
     names, phones and reasons, counts over the whole list. `kinds`, `tiers` and `clients` filter
     the rows listed (not the counts).
+
+    The list stays made in the connection's scratch tables: another page or filter of the same
+    day and rules, with nothing written to the book since (PRAGMA data_version), only reads the
+    page again. `fresh` makes it all again regardless (what the benchmark times).
 
     Every reason is made in SQL into a scratch table of this connection (TEMP: nothing of the
     book is written), summed per client there, counted and ordered there; only the page's rows
@@ -276,36 +283,28 @@ def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: s
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compute(book, day, r, wait_since, kinds, tiers, clients, limit, offset)
+        return _compute(book, day, r, wait_since, kinds, tiers, clients, limit, offset, fresh)
     finally:
         if collecting:
             gc.enable()
 
 
 def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | None, kinds: set[str] | None,
-             tiers: set[str] | None, clients: set[int] | None, limit: int | None, offset: int) -> Agenda:
+             tiers: set[str] | None, clients: set[int] | None, limit: int | None, offset: int,
+             fresh: bool) -> Agenda:
     with book.raw() as db:
+        # read before the first table: a write landing after it makes the next call start again
+        version = db.execute("PRAGMA data_version").fetchone()[0]
         for sql in _TEMP:
             db.execute(sql)
-        for table in _TEMP_TABLES:
-            db.execute(f"DELETE FROM temp.{table}")
         ctx = _Ctx(db, book, day, r)
-        _today_calls(ctx)
-        _maturities(ctx)
-        _birthdays(ctx)
-        _key_dates(ctx)
-        _festivals(ctx)
-        _memos(ctx)
-        _holdings(ctx)
-        _cadence(ctx)
-        _campaigns(ctx)
-        ctx.run('INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM snooze WHERE "on" <= :d AND until > :d')
-        if wait_since is not None:
-            # no answer on the last working day: the next try is on the next working day
-            ctx.run("INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM contact "
-                    "WHERE at >= :since AND at < :d AND outcome = 'no_answer'", since=wait_since.isoformat())
-        _dismissed(ctx)
-        counts, sizes = _rank(ctx)
+        stamp = json.dumps([day.isoformat(), r, wait_since and wait_since.isoformat(), version], sort_keys=True)
+        made = None if fresh else db.execute("SELECT state FROM temp.ag_made WHERE stamp = ?", (stamp,)).fetchone()
+        if made is not None:
+            counts, sizes, ctx.left = json.loads(made[0])
+        else:
+            counts, sizes = _make(ctx, wait_since)
+            db.execute("INSERT INTO temp.ag_made VALUES (?, ?)", (stamp, json.dumps([counts, sizes, ctx.left])))
         where, params = _shown(kinds, tiers, clients)
         listed = sum(sizes[:_SNOOZED])
         if kinds or tiers or clients is not None:
@@ -318,6 +317,30 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
         day=day, rows=page, total=listed, counts=counts, todo=sizes[_TODO] + sizes[_TRIED], done=sizes[_DONE],
         snoozed=sizes[_SNOOZED], do_not_call=sizes[_DNC], all_total=sum(sizes[:_SNOOZED]),
     )
+
+
+def _make(ctx: _Ctx, wait_since: dt.date | None) -> tuple[dict[str, int], list[int]]:
+    """Every reason into ag_r, every row into ag_row; the counts per kind and the groups' sizes."""
+    db = ctx.db
+    db.execute("DELETE FROM temp.ag_made")  # half-made tables are never taken for made ones
+    for table in _TEMP_TABLES:
+        db.execute(f"DELETE FROM temp.{table}")
+    _today_calls(ctx)
+    _maturities(ctx)
+    _birthdays(ctx)
+    _key_dates(ctx)
+    _festivals(ctx)
+    _memos(ctx)
+    _holdings(ctx)
+    _cadence(ctx)
+    _campaigns(ctx)
+    ctx.run('INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM snooze WHERE "on" <= :d AND until > :d')
+    if wait_since is not None:
+        # no answer on the last working day: the next try is on the next working day
+        ctx.run("INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM contact "
+                "WHERE at >= :since AND at < :d AND outcome = 'no_answer'", since=wait_since.isoformat())
+    _dismissed(ctx)
+    return _rank(ctx)
 
 
 def _today_calls(ctx: _Ctx) -> None:

@@ -941,3 +941,28 @@ def test_campaign_invitation_and_reminder_on_the_list(book: Book) -> None:
     campaigns.set_status(book, salon.id, other, "accepted", on=D(2026, 12, 1))
     remind = one(book, D(2026, 12, 11), other, "campaign", "remind")  # the working day before
     assert remind.ref == f"campaign:{salon.id}:2026-12-12:remind"
+
+
+# --- the list stays made between pages -------------------------------------------------------------
+
+
+def test_another_page_or_filter_reads_the_list_made_and_a_write_makes_it_again(book: Book, monkeypatch) -> None:
+    made = []
+    real = agenda._make
+    monkeypatch.setattr(agenda, "_make", lambda *a: made.append(1) or real(*a))
+    ids = [client(book, tier=("private", "gold")[i % 2], birthday="11-29") for i in range(6)]
+    first = compute(book, TODAY, limit=2)
+    assert len(made) == 1 and first.total == 6
+    rest = compute(book, TODAY, limit=10, offset=2)
+    gold = compute(book, TODAY, tiers={"gold"})
+    assert len(made) == 1  # the same list: only read again
+    assert [r.client_id for r in first.rows + rest.rows] == [r.client_id for r in compute(book, TODAY, fresh=True).rows]
+    assert {r.client_id for r in gold.rows} == {ids[1], ids[3], ids[5]} and gold.counts == first.counts
+    assert len(made) == 2  # fresh: made again
+    call(book, ids[0], "reached", TODAY)  # another connection writes: the next call starts again
+    after = compute(book, TODAY)
+    assert len(made) == 3 and after.done == 1 and next(r for r in after.rows if r.client_id == ids[0]).done
+    ops.put_setting(book, agenda.RULES_KEY, {"weights": {"birthday": 20}})
+    assert compute(book, TODAY).rows[0].reasons[0].parts[0][1] == 200 and len(made) == 4
+    compute(book, TODAY + dt.timedelta(days=1))  # another day: another list
+    assert len(made) == 5
