@@ -226,7 +226,6 @@ def _bit(kind: str) -> str:
     return str(_KIND_BITS[kind])
 
 
-
 # Row groups, in list order: to do, tried without answer, done today, do-not-call; then snoozed
 # (counted, not listed)
 _TODO, _TRIED, _DONE, _DNC, _SNOOZED = range(5)
