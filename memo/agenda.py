@@ -30,6 +30,7 @@ from memo.codes import REASON_KINDS, TIERS
 __all__ = ["DEFAULT_RULES", "Agenda", "Reason", "Row", "compute", "rules"]
 
 RULES_KEY = "today_rules"
+PAGE = 100  # rows the today screen asks for at a time
 DEFAULT_RULES: dict[str, Any] = {
     # points of each reason kind (and its variants); the score adds amount and urgency points
     "weights": {

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from memo.codes import PRIVACY_DEFAULT_KEY, DomainError
 from memo.db import Book
+from memo.prefetch import Prefetch, first_page_of
 from memo.i18n import get_lang, set_lang, t
 from memo.widgets.render import phone, translate_bindings
 
@@ -25,29 +26,6 @@ if TYPE_CHECKING:
     from memo.ops import JotResult
 
 WATCH_INTERVAL = 1.0  # seconds between looks at PRAGMA data_version
-
-
-class _Prefetch:
-    """A value computed in a thread of its own, from the moment it is made."""
-
-    def __init__(self, compute) -> None:  # noqa: ANN001
-        self._done = threading.Event()
-        self._value = self._error = None
-        threading.Thread(target=self._run, args=(compute,), daemon=True, name="memo-prefetch").start()
-
-    def _run(self, compute) -> None:  # noqa: ANN001
-        try:
-            self._value = compute()
-        except BaseException as exc:  # noqa: BLE001  (handed to whoever takes the value)
-            self._error = exc
-        finally:
-            self._done.set()
-
-    def get(self):  # noqa: ANN201
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 class MemoApp(App[None]):
@@ -69,7 +47,8 @@ class MemoApp(App[None]):
 
     privacy: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, book: Book, *, today: dt.date | None = None, lang: str | None = None) -> None:
+    def __init__(self, book: Book, *, today: dt.date | None = None, lang: str | None = None,
+                 first_page: Prefetch | None = None) -> None:
         if lang:
             set_lang(lang)
         super().__init__()
@@ -83,14 +62,8 @@ class MemoApp(App[None]):
         self._watch_conn = None  # one DBAPI connection, used only to poll data_version
         self._seen_version: int | None = None
         self._last_own_write = float("-inf")
-        self._first_page = _Prefetch(self._compute_first_page)
-
-    def _compute_first_page(self):  # noqa: ANN202
-        """The today list's first page, computed while Textual starts: sqlite works without the GIL."""
-        from memo import agenda
-        from memo.screens.today import PAGE
-
-        return agenda.compute(self.book, self.today(), limit=PAGE)
+        # the today list's first page: started by the command before Textual was imported, or now
+        self._first_page = first_page or first_page_of(book, self.today())
 
     def take_first_page(self):  # noqa: ANN201
         """The page computed at start (once; None after), or raises what computing it raised."""

@@ -249,12 +249,16 @@ def _run_app(args: argparse.Namespace, book_path) -> int:  # noqa: ANN001
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError(t("cli.needs_terminal"))
     _app_started = True  # its threads and Textual's own shutdown get a normal exit
-    from memo.app import MemoApp
     from memo.db import open_book
+    from memo.prefetch import first_page_of
 
     book = open_book(book_path)
     try:
-        MemoApp(book, today=getattr(args, "date", None)).run()
+        today = getattr(args, "date", None)
+        first_page = first_page_of(book, today or dt.date.today())  # while Textual is imported
+        from memo.app import MemoApp
+
+        MemoApp(book, today=today, first_page=first_page).run()
     finally:
         book.close()
     return 0

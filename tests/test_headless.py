@@ -10,7 +10,7 @@ from pathlib import Path
 import memo
 
 ROOT = Path(memo.__file__).parent
-HEADLESS = ["memo.models", "memo.db", "memo.ops", "memo.agenda", "memo.calls", "memo.codes", "memo.terms", "memo.values", "memo.importer", "memo.search", "memo.phones", "memo.names", "memo.when",
+HEADLESS = ["memo.models", "memo.db", "memo.ops", "memo.agenda", "memo.calls", "memo.codes", "memo.terms", "memo.values", "memo.importer", "memo.prefetch", "memo.search", "memo.phones", "memo.names", "memo.when",
             "memo.birthdays", "memo.i18n", "memo.text", "memo.cli"]
 if (ROOT / "demo.py").exists():
     HEADLESS.append("memo.demo")

@@ -23,7 +23,6 @@ from memo.text import visible
 from memo.widgets.render import mask_numbers, phone, translate_bindings, weekday
 from memo.widgets.errors import TellsWorkerErrors
 
-PAGE = 100
 READY_FILE = "MEMO_READY_FILE"  # bench/launch.py: the time the first page was on screen goes here
 
 
@@ -81,7 +80,7 @@ class TodayScreen(TellsWorkerErrors, Screen):
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def load(self, offset: int) -> None:
-        want = max(PAGE, len(self._rows)) if offset == 0 else PAGE  # a reload keeps what was scrolled in
+        want = max(agenda.PAGE, len(self._rows)) if offset == 0 else agenda.PAGE  # a reload keeps what was scrolled in
         page = self.app.take_first_page() if not self.loaded else None
         if page is None or self.kinds or self.tiers:
             page = agenda.compute(self.app.book, self.app.today(), kinds=self.kinds, tiers=self.tiers,
