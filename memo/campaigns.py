@@ -4,8 +4,7 @@ A campaign has a name, a theme, a method (visit, salon, phone, SMS, product laun
 a cost estimate (fen), a frequency (one-off, weekly, monthly: later occurrences are computed
 from the first date, never stepped, so a monthly event on the 31st stays on month ends) and its
 target list: a memo.targets filter (a saved list's, kept by value), whose members are resolved
-through memo.targets when inviting; memo.targets is imported lazily, and without it explicit
-clients still work. Each invited client has one Invitation: to invite, invited, accepted, attended or
+through memo.targets when inviting. Each invited client has one Invitation: to invite, invited, accepted, attended or
 declined, with a note. Every invitation and follow-up recorded here is a Contact carrying the
 campaign's id, written in the same transaction as the invitation's change.
 
@@ -206,22 +205,13 @@ def _cost(raw: str | int | None) -> int | None:
 # --- target lists (memo.targets, read lazily: the campaigns work without it) -----------------------
 
 
-def _targets():  # noqa: ANN202
-    try:
-        from memo import targets
-    except ImportError:
-        return None
-    return targets
-
-
 def _list_filter(book, list_name: str | None) -> dict:  # noqa: ANN001
     """A saved target list's filter (a dict, as memo.targets keeps it)."""
     name = " ".join((list_name or "").split())
     if not name:
         raise DomainError("campaign.no_list", list_name or "", "list")
-    targets = _targets()
-    if targets is None:
-        raise DomainError("campaign.lists_unavailable", name, "list")
+    from memo import targets
+
     try:
         return targets.get_list(book, name).to_dict()
     except DomainError as exc:
@@ -231,18 +221,16 @@ def _list_filter(book, list_name: str | None) -> dict:  # noqa: ANN001
 
 
 def _checked_filter(target: Any) -> dict:
-    """A filter dict as memo.targets reads it (checked by it when it is there)."""
+    """A filter dict as memo.targets reads it, checked by it."""
+    from memo import targets
+
     if not isinstance(target, dict):
         raise DomainError("campaign.bad_target", str(target)[:40], "target")
-    targets = _targets()
     try:
-        if targets is not None:
-            return targets.TargetFilter.from_dict(target).to_dict()
-        json.dumps(target)
+        return targets.TargetFilter.from_dict(target).to_dict()
     except (DomainError, TypeError, ValueError):
         raise DomainError("campaign.bad_target", json.dumps(target, ensure_ascii=False, default=str)[:40],
                           "target") from None
-    return dict(target)
 
 
 def _target_of(book, target: Any, list_name: str | None) -> dict | None:  # noqa: ANN001
@@ -261,9 +249,8 @@ def _key(target: dict) -> str:
 
 def _list_names(book) -> dict[str, str]:  # noqa: ANN001
     """Saved target lists by their filter: a campaign's target shows the list's name."""
-    targets = _targets()
-    if targets is None:
-        return {}
+    from memo import targets
+
     try:
         return {_key(f.to_dict()): name for name, f in targets.lists(book)}
     except Exception:  # noqa: BLE001  (a name is only a nicety: never fail a view for it)
@@ -273,19 +260,11 @@ def _list_names(book) -> dict[str, str]:  # noqa: ANN001
 def target_members(book, target: dict, today: dt.date | None = None) -> list[int]:  # noqa: ANN001
     """The clients a target filter matches now (memo.targets), biggest amount at stake first. An
     empty filter (every client) is refused: a campaign's list is chosen, never everybody."""
-    targets = _targets()
-    if targets is None:
-        raise DomainError("campaign.lists_unavailable", "", "list")
+    from memo import targets
+
     if not target:
         raise DomainError("campaign.no_target", "", "list")
-    f = targets.TargetFilter.from_dict(target)
-    day = today or dt.date.today()
-    ids: list[int] = []
-    while True:
-        page = targets.search(book, f, day, limit=2000, offset=len(ids))
-        ids += [row.client_id for row in page.rows]
-        if not page.rows or len(ids) >= page.count:
-            return ids
+    return targets.client_ids(book, targets.TargetFilter.from_dict(target), today or dt.date.today())
 
 
 def list_members(book, list_name: str, today: dt.date | None = None) -> list[int]:  # noqa: ANN001

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from collections.abc import Sequence
@@ -186,7 +187,8 @@ def _fail(message: str, details: Sequence[str] = ()) -> None:
         print(f"  {line}", file=sys.stderr)
 
 
-def _today(args: argparse.Namespace) -> dt.date:
+def day_of(args: argparse.Namespace) -> dt.date:
+    """The day a command acts on: --date, else today."""
     return getattr(args, "date", None) or dt.date.today()
 
 
@@ -202,7 +204,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from memo.demo import make_demo_book
 
-        path = make_demo_book(getattr(args, "db", None), _today(args), clients=args.clients)
+        path = make_demo_book(getattr(args, "db", None), day_of(args), clients=args.clients)
         if args.no_app:
             print(t("demo.made", value=str(path)))
             return 0
@@ -264,11 +266,32 @@ def _run_app(args: argparse.Namespace, book_path) -> int:  # noqa: ANN001
     return 0
 
 
-def _emit(args: argparse.Namespace, data: object, human: Sequence[str]) -> int:
+_C1 = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+
+
+def dump_json(data: object, indent: int | None = 2) -> str:
+    """JSON with every control character escaped: json escapes C0 itself, not DEL or C1 (\\x9b is a
+    CSI to many terminals). They occur only inside strings, where \\uXXXX is the same text."""
     from memo.codes import to_jsonable
 
+    text = json.dumps(to_jsonable(data), ensure_ascii=False, indent=indent)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def print_json(data: object) -> int:
+    print(dump_json(data))
+    return 0
+
+
+def in_option(exc: Exception, option: str | None) -> CliError:
+    """A DomainError (or a parser's error) about one option as a CliError naming the option."""
+    message = t(exc.code, value=exc.value)  # type: ignore[attr-defined]
+    return CliError(t("cli.in_option", option=option, message=message) if option else message)
+
+
+def _emit(args: argparse.Namespace, data: object, human: Sequence[str]) -> int:
     if getattr(args, "json", False):
-        print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
+        print(dump_json(data))
     else:
         for line in human:
             print(line)
@@ -386,7 +409,7 @@ def _jot(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo.when import WhenError, parse_when
 
     try:
-        due = parse_when(args.due or "", _today(args))
+        due = parse_when(args.due or "", day_of(args))
     except WhenError as exc:
         raise ops.DomainError(exc.code, exc.value, "due") from None
     now = dt.datetime.combine(args.date, dt.datetime.now().time()) if getattr(args, "date", None) else None

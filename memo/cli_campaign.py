@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import json
 
+from memo.cli import in_option, print_json, private
 from memo.i18n import label, t
 from memo.text import visible
 
@@ -86,19 +87,6 @@ def _day(args: argparse.Namespace) -> dt.date:
     # `campaign add/edit` have their own --date (the event's): the day is then the real today
     value = getattr(args, "date", None)
     return value if isinstance(value, dt.date) else dt.date.today()
-
-
-def _privacy(args: argparse.Namespace, book) -> bool:  # noqa: ANN001
-    from memo.cli import private
-
-    return private(args, book)
-
-
-def _print_json(data: object) -> int:
-    from memo.cli_today import _dump
-
-    print(_dump(data))
-    return 0
 
 
 def _name(text: str) -> str:
@@ -185,12 +173,6 @@ def _invitation_line(inv, privacy: bool) -> str:  # noqa: ANN001
     return "  ".join(p for p in parts if p)
 
 
-def _in_option(option: str, exc: Exception) -> Exception:
-    from memo.cli_today import _in_option as in_option
-
-    return in_option(option, exc)
-
-
 # --- the commands -------------------------------------------------------------------------------------
 
 
@@ -209,7 +191,7 @@ def _add(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     raw = _plan_values(args, editing=False)
     view = campaigns.add_campaign(book, raw.pop("name"), today=_day(args), **raw)
     if args.json:
-        return _print_json(campaign_json(view, _privacy(args, book)))
+        return print_json(campaign_json(view, private(args, book)))
     print(t("campaign.cli_added", id=view.id, name=_name(view.name)))
     return 0
 
@@ -220,7 +202,7 @@ def _edit(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     raw = _plan_values(args, editing=True)
     view = campaigns.edit_campaign(book, args.campaign_id, today=_day(args), **raw)
     if args.json:
-        return _print_json(campaign_json(view, _privacy(args, book)))
+        return print_json(campaign_json(view, private(args, book)))
     print(t("campaign.cli_saved", id=view.id, name=_name(view.name)))
     return 0
 
@@ -229,9 +211,9 @@ def _list(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import campaigns
 
     views = campaigns.list_campaigns(book, _day(args))
-    privacy = _privacy(args, book)
+    privacy = private(args, book)
     if args.json:
-        return _print_json([campaign_json(v, privacy) for v in views])
+        return print_json([campaign_json(v, privacy) for v in views])
     for view in views:
         print(_line(view))
     if not views:
@@ -243,11 +225,11 @@ def _show(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import campaigns
 
     detail = campaigns.get_campaign(book, args.campaign_id, _day(args))
-    privacy = _privacy(args, book)
+    privacy = private(args, book)
     if args.json:
         data = campaign_json(detail.campaign, privacy)
         data["invitations"] = [_invitation_json(i, privacy) for i in detail.invitations]
-        return _print_json(data)
+        return print_json(data)
     for line in _detail_lines(detail.campaign, privacy):
         print(line)
     for inv in detail.invitations:
@@ -266,12 +248,12 @@ def _invite(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     try:
         channel = campaigns.parse_channel(args.channel)
     except ops.DomainError as exc:
-        raise _in_option("--channel", exc) from None
+        raise in_option(exc, "--channel") from None
     ids = [ops.resolve_client(book, ref) for ref in args.clients]  # every one before anything is written
     result = campaigns.invite(book, args.campaign_id, ids, list_name=args.list_name, from_target=args.target,
                               channel=channel, note=args.note, today=_day(args))
     if args.json:
-        return _print_json({"campaign_id": result.campaign_id, "added": result.added, "already": result.already,
+        return print_json({"campaign_id": result.campaign_id, "added": result.added, "already": result.already,
                             "list": result.list_name})
     view = campaigns.get_campaign(book, args.campaign_id, _day(args), limit=0).campaign
     print(t("campaign.cli_invited", name=_name(view.name), n=len(result.added), already=len(result.already)))
@@ -284,19 +266,19 @@ def _status(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     try:
         status = campaigns.parse_status(args.status)
     except ops.DomainError as exc:
-        raise _in_option("STATUS", exc) from None
+        raise in_option(exc, "STATUS") from None
     try:
         channel = campaigns.parse_channel(args.channel, default=None) if args.channel else None
     except ops.DomainError as exc:
-        raise _in_option("--channel", exc) from None
+        raise in_option(exc, "--channel") from None
     day = _day(args)
     view = campaigns.get_campaign(book, args.campaign_id, day, limit=0).campaign  # the campaign first
     client_id = ops.resolve_client(book, args.client)
     result = campaigns.set_status(book, args.campaign_id, client_id, status, channel=channel, note=args.note,
                                   on=getattr(args, "date", None))
-    privacy = _privacy(args, book)
+    privacy = private(args, book)
     if args.json:
-        return _print_json({**_invitation_json(result.invitation, privacy), "campaign_id": args.campaign_id,
+        return print_json({**_invitation_json(result.invitation, privacy), "campaign_id": args.campaign_id,
                             "previous": result.previous, "contact_id": result.contact_id,
                             "outcome": result.outcome, "contact_channel": result.channel,
                             "at": result.at.isoformat()})

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-from collections.abc import Sequence
 
+from memo.cli import _emit
 from memo.i18n import t
 
 __all__ = ["EXPORT_HANDLERS", "add_export_commands"]
@@ -34,15 +33,6 @@ def add_export_commands(sub, common: argparse.ArgumentParser, dated: argparse.Ar
     restore = sub.add_parser("restore", parents=[common, as_json],
                              help="put a backup in place of the book (the replaced book is kept)")
     restore.add_argument("file", metavar="FILE")
-
-
-def _emit(args: argparse.Namespace, data: dict, lines: Sequence[str]) -> int:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        for line in lines:
-            print(line)
-    return 0
 
 
 def _export(args: argparse.Namespace, book) -> int:  # noqa: ANN001

@@ -26,6 +26,7 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
+from memo.codes import DomainError
 from memo.i18n import t
 from memo.review import (FAMILIES, campaign_name, change_text, invitations_text, percent, reason_label,
                          reason_rows, value_text)
@@ -58,15 +59,15 @@ def add_review_commands(sub, common: argparse.ArgumentParser, dated: argparse.Ar
 
 
 def _in_option(option: str, code: str, value: object = "") -> Exception:
-    from memo.cli import CliError
+    from memo.cli import in_option
 
-    return CliError(t("cli.in_option", option=option, message=t(code, value=value)))
+    return in_option(DomainError(code, value), option)
 
 
 def period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
     """The period the options ask for; a CliError naming the option otherwise."""
     from memo import review
-    from memo.ops import DomainError
+    from memo.codes import DomainError
 
     day = getattr(args, "date", None) or dt.date.today()
     ranged = args.start is not None or args.end is not None
@@ -231,16 +232,15 @@ def masked(fig: Any) -> Any:
 
 def _review(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import review
-    from memo.cli import private as _privacy
-    from memo.cli_today import _dump
+    from memo.cli import dump_json, private
 
     start, end = period(args)
-    privacy = _privacy(args, book)
+    privacy = private(args, book)
     fig = review.figures(book, start, end)
     if args.json:
         data = masked(fig) if privacy else fig
         data["masked"] = privacy
-        print(_dump(data))
+        print(dump_json(data))
         return 0
     for line in review_lines(fig, privacy):
         print(line)

@@ -21,8 +21,8 @@ exact with every control character escaped.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
+from memo.cli import day_of, in_option, print_json, private
 from memo.i18n import label, t
 from memo.text import visible
 
@@ -62,10 +62,6 @@ def add_targets_commands(sub, common: argparse.ArgumentParser, dated: argparse.A
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _day(args: argparse.Namespace) -> dt.date:
-    return getattr(args, "date", None) or dt.date.today()
-
-
 _OPTIONS = {  # the filter's field -> the option naming it, for errors
     "tier": "--tier", "risk": "--risk", "min_amount": "--min-amount", "maturing": "--maturing",
     "birthday_month": "--birthday-month", "since_contact": "--since-contact", "name": "--save",
@@ -73,11 +69,8 @@ _OPTIONS = {  # the filter's field -> the option naming it, for errors
 
 
 def _in_option(exc, option: str | None = None) -> Exception:  # noqa: ANN001
-    from memo.cli import CliError
-
-    option = option or _OPTIONS.get(exc.field or "")
-    message = t(exc.code, value=exc.value)
-    return CliError(t("cli.in_option", option=option, message=message) if option else message)
+    """The error named after the option of its field."""
+    return in_option(exc, option or _OPTIONS.get(exc.field or ""))
 
 
 def _filter(args: argparse.Namespace, book):  # noqa: ANN001, ANN202
@@ -85,7 +78,7 @@ def _filter(args: argparse.Namespace, book):  # noqa: ANN001, ANN202
     from dataclasses import replace
 
     from memo import targets
-    from memo.ops import DomainError
+    from memo.codes import DomainError
 
     try:
         base = targets.get_list(book, args.list_name) if args.list_name is not None else targets.TargetFilter()
@@ -109,12 +102,6 @@ def _filter(args: argparse.Namespace, book):  # noqa: ANN001, ANN202
     return replace(base, **{k: getattr(given, k) for k, on in over.items() if on})
 
 
-def _privacy(args: argparse.Namespace, book) -> bool:  # noqa: ANN001
-    from memo.cli import private
-
-    return private(args, book)
-
-
 def _yuan(fen: int) -> str:
     from memo.cli_money import _yuan as yuan
 
@@ -125,12 +112,6 @@ def _money(fen: int, privacy: bool) -> str:
     from memo.terms import format_amount
 
     return format_amount(fen, privacy, symbol=True)
-
-
-def _print_json(data: object) -> int:
-    from memo.cli_today import _print_json as out
-
-    return out(data)
 
 
 def row_json(row, privacy: bool = False) -> dict:  # noqa: ANN001
@@ -174,7 +155,7 @@ def _saved_lists(args: argparse.Namespace, book) -> int:  # noqa: ANN001
 
     saved = targets.lists(book)
     if args.json:
-        return _print_json([{"name": name, "filter": f.to_dict(), "what": targets.describe(f)} for name, f in saved])
+        return print_json([{"name": name, "filter": f.to_dict(), "what": targets.describe(f)} for name, f in saved])
     if not saved:
         print(t("targets.no_lists"))
     for name, f in saved:
@@ -185,14 +166,14 @@ def _saved_lists(args: argparse.Namespace, book) -> int:  # noqa: ANN001
 
 def _delete(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import targets
-    from memo.ops import DomainError
+    from memo.codes import DomainError
 
     try:
         targets.delete_list(book, args.delete)
     except DomainError as exc:
         raise _in_option(exc, "--delete") from None
     if args.json:
-        return _print_json({"deleted": " ".join(args.delete.split())})
+        return print_json({"deleted": " ".join(args.delete.split())})
     print(t("targets.deleted", name=visible(" ".join(args.delete.split()), one_line=True)))
     return 0
 
@@ -200,7 +181,7 @@ def _delete(args: argparse.Namespace, book) -> int:  # noqa: ANN001
 def _targets(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import targets
     from memo.cli import CliError
-    from memo.ops import DomainError
+    from memo.codes import DomainError
 
     if args.lists:
         return _saved_lists(args, book)
@@ -209,14 +190,14 @@ def _targets(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     if args.limit is not None and args.limit < 1:
         raise CliError(t("cli.in_option", option="--limit", message=t("cli.bad_limit", value=args.limit)))
     f = _filter(args, book)
-    day = _day(args)
+    day = day_of(args)
     saved = None
     if args.save is not None:
         try:
             saved = targets.save_list(book, args.save, f)
         except DomainError as exc:
             raise _in_option(exc) from None
-    privacy = _privacy(args, book)
+    privacy = private(args, book)
     limit = args.limit if args.limit is not None else 10**9
     found = targets.search(book, f, day, limit=limit)
     if args.json:
@@ -225,7 +206,7 @@ def _targets(args: argparse.Namespace, book) -> int:  # noqa: ANN001
                 "filter": f.to_dict(), "masked": privacy}
         if saved is not None:
             data["saved"] = saved
-        return _print_json(data)
+        return print_json(data)
     lines = []
     if saved is not None:
         lines.append(t("targets.saved", name=visible(saved, one_line=True)))

@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from memo.cli import day_of, dump_json, in_option, print_json, private
 from memo.i18n import label, t
 from memo.text import visible
 
@@ -82,18 +82,6 @@ def add_today_commands(sub, common: argparse.ArgumentParser, dated: argparse.Arg
 # --- small helpers --------------------------------------------------------------------------------
 
 
-def _day(args: argparse.Namespace) -> dt.date:
-    return getattr(args, "date", None) or dt.date.today()
-
-
-def _in_option(option: str, exc: Exception) -> Exception:
-    """A DomainError (or a parser's error) about one option as a CliError naming the option."""
-    from memo.cli import CliError
-
-    message = t(exc.code, value=exc.value)  # type: ignore[attr-defined]
-    return CliError(t("cli.in_option", option=option, message=message))
-
-
 def _when(raw: str, option: str, day: dt.date) -> dt.date:
     from memo.ops import DomainError
     from memo.when import WhenError, parse_when
@@ -101,9 +89,9 @@ def _when(raw: str, option: str, day: dt.date) -> dt.date:
     try:
         value = parse_when(raw, day)
     except WhenError as exc:
-        raise _in_option(option, exc) from None
+        raise in_option(exc, option) from None
     if value is None:
-        raise _in_option(option, DomainError("when.unknown", raw))
+        raise in_option(DomainError("when.unknown", raw), option)
     return value
 
 
@@ -134,14 +122,8 @@ def _tier_codes(values: Sequence[str]) -> set[str]:
         try:
             tiers.add(parse_tier(raw))
         except DomainError as exc:
-            raise _in_option("--tier", exc) from None
+            raise in_option(exc, "--tier") from None
     return tiers
-
-
-def _privacy(args: argparse.Namespace, book) -> bool:  # noqa: ANN001
-    from memo.cli import private
-
-    return private(args, book)
 
 
 def _mask_numbers(value: str) -> str:
@@ -191,21 +173,6 @@ def _who(row) -> str:  # noqa: ANN001
     if row.client_id is None:
         return t("cli.today_no_client", id=row.memo_id)
     return _name(row.name)
-
-
-_C1 = re.compile(r"[\x7f-\x9f\u2028\u2029]")
-
-
-def _dump(data: object) -> str:
-    """JSON with every control character escaped: json escapes C0 itself, not DEL or C1 (\\x9b is a
-    CSI to many terminals). They occur only inside strings, where \\uXXXX is the same text."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _print_json(data: object) -> int:
-    print(_dump(data))
-    return 0
 
 
 # --- memo today -----------------------------------------------------------------------------------
@@ -334,7 +301,7 @@ def _write(path: Path, body: str, encoding: str, option: str) -> None:
         with open_private(path, "w", encoding=encoding, newline="") as f:
             f.write(body)
     except OSError as exc:
-        raise _in_option(option, DomainError("export.cannot_write", f"{path}: {exc.strerror}")) from exc
+        raise in_option(DomainError("export.cannot_write", f"{path}: {exc.strerror}"), option) from exc
 
 
 def _csv_text(rows: list[tuple]) -> str:
@@ -353,8 +320,8 @@ def _today_cmd(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     tiers = _tier_codes(args.tier)
     if args.limit is not None and args.limit < 1:
         raise CliError(t("cli.in_option", option="--limit", message=t("cli.bad_limit", value=args.limit)))
-    privacy = _privacy(args, book)
-    agenda = agenda_mod.compute(book, _day(args), kinds=kinds or None, tiers=tiers or None, limit=args.limit)
+    privacy = private(args, book)
+    agenda = agenda_mod.compute(book, day_of(args), kinds=kinds or None, tiers=tiers or None, limit=args.limit)
     done = []
     # both files are made in memory first: a bad path fails before anything is written, mostly
     files = []
@@ -372,7 +339,7 @@ def _today_cmd(args: argparse.Namespace, book) -> int:  # noqa: ANN001
         _write(path, body, encoding, option)
         done.append(visible(line, one_line=True))
     if args.json:
-        return _print_json([row_json(row, privacy) for row in agenda.rows])
+        return print_json([row_json(row, privacy) for row in agenda.rows])
     for line in done or _today_lines(agenda, privacy):
         print(line)
     return 0
@@ -401,23 +368,23 @@ def _call(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import calls, ops
     from memo.money import parse_amount
 
-    day = _day(args)
+    day = day_of(args)
     client_id = ops.resolve_client(book, args.client)
     try:
         outcome = calls.parse_outcome(args.outcome)
     except ops.DomainError as exc:
-        raise _in_option("--outcome", exc) from None
+        raise in_option(exc, "--outcome") from None
     next_on = _when(args.next_on, "--next", day) if args.next_on is not None else None
     sold = None
     if args.sold is not None:
         try:
             sold = parse_amount(args.sold, "sold")
         except ops.DomainError as exc:
-            raise _in_option("--sold", exc) from None
+            raise in_option(exc, "--sold") from None
     if outcome == "callback" and next_on is None:
         raise ops.DomainError("call.need_next", "", "next")
     if outcome == "callback" and next_on < day:
-        raise _in_option("--next", ops.DomainError("call.next_past", next_on.isoformat()))
+        raise in_option(ops.DomainError("call.next_past", next_on.isoformat()), "--next")
     row = _client_row(book, client_id, day)
     kinds = row.kinds if row else []
     result = calls.log_call(book, client_id, outcome, note=args.note, next_on=next_on, new_info=args.new_info,
@@ -425,7 +392,7 @@ def _call(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     if args.json:
         data = ops.to_jsonable(result)
         data["reasons"] = kinds
-        return _print_json(data)
+        return print_json(data)
     parts = [t("cli.call_logged", name=_client_name(book, client_id), outcome=label("outcome", result.outcome))]
     if result.callback_memo_id is not None:
         parts.append(t("cli.call_callback", id=result.callback_memo_id, date=next_on.isoformat()))
@@ -442,21 +409,21 @@ def _call(args: argparse.Namespace, book) -> int:  # noqa: ANN001
 def _snooze(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import calls, ops
 
-    day = _day(args)
+    day = day_of(args)
     client_id = ops.resolve_client(book, args.client)
     name = _client_name(book, client_id)
     if args.clear:
         n = calls.unsnooze(book, client_id, on=day)
         if args.json:
-            return _print_json({"client_id": client_id, "cleared": n})
+            return print_json({"client_id": client_id, "cleared": n})
         print(t("cli.unsnoozed", name=name, n=n))
         return 0
     until = _when(args.until, "--until", day)
     if until <= day:
-        raise _in_option("--until", ops.DomainError("snooze.not_later", until.isoformat()))
+        raise in_option(ops.DomainError("snooze.not_later", until.isoformat()), "--until")
     snooze_id = calls.snooze(book, client_id, until, note=args.note, on=day)
     if args.json:
-        return _print_json({"id": snooze_id, "client_id": client_id, "on": day.isoformat(),
+        return print_json({"id": snooze_id, "client_id": client_id, "on": day.isoformat(),
                             "until": until.isoformat(), "note": args.note.strip()})
     print(t("cli.snoozed", name=name, date=until.isoformat()))
     return 0
@@ -466,7 +433,7 @@ def _dismiss(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import calls, ops
     from memo.cli import CliError
 
-    day = _day(args)
+    day = day_of(args)
     client_id = ops.resolve_client(book, args.client)
     kind = _kind_code(args.kind, "KIND")
     name = _client_name(book, client_id)
@@ -476,7 +443,7 @@ def _dismiss(args: argparse.Namespace, book) -> int:  # noqa: ANN001
         raise CliError(t("cli.dismiss_nothing", name=name, kind=label("reason", kind), date=day.isoformat()))
     ids = [calls.dismiss(book, client_id, kind, ref, note=args.note, on=day) for ref in refs]
     if args.json:
-        return _print_json({"client_id": client_id, "kind": kind,
+        return print_json({"client_id": client_id, "kind": kind,
                             "dismissed": [{"id": i, "ref": ref} for i, ref in zip(ids, refs)]})
     print(t("cli.dismissed", name=name, kind=label("reason", kind), n=len(refs)))
     return 0
@@ -503,9 +470,9 @@ def _rules(args: argparse.Namespace, book) -> int:  # noqa: ANN001
         ops.put_setting(book, agenda.RULES_KEY, changes)
     merged = agenda.rules(book)
     if args.json:
-        return _print_json(merged)
+        return print_json(merged)
     for key, value in merged.items():
-        print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+        print(f"{key} = {dump_json(value, indent=None)}")
     return 0
 
 

@@ -607,7 +607,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "campaign.unknown_list": ("没有名为「{value}」的目标客户名单", "No saved target list named “{value}”"),
     "campaign.no_target": ("这个活动还没有目标客户条件", "This campaign has no target list yet"),
     "campaign.info_filter": ("目标客户条件：{filter}", "Target filter: {filter}"),
-    "campaign.lists_unavailable": ("目标客户名单「{value}」暂时用不了：请直接列出客户", "The target list “{value}” can't be used yet: name the clients instead"),
     "campaign.no_clients": ("要邀请哪些客户？列出客户或给出名单（--list）", "Invite whom? Name clients or a saved list (--list)"),
     "campaign.why_invite": ("邀请参加「{name}」（{date}，{when}）", "invite to “{name}” ({date}, {when})"),
     "campaign.why_remind": ("提醒参加「{name}」（{date}，{when}）", "remind: “{name}” ({date}, {when})"),

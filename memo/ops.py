@@ -23,7 +23,7 @@ from memo.db import Book
 from memo.models import MEMO_KINDS, RISKS, Client, ClientTag, Contact, Memo, Phone, Setting
 from memo.names import NAME_KEY_CHARS, name_keys
 from memo.phones import PhoneError, normalize_phone
-from memo.values import parse_tier  # noqa: F401  (re-exported)
+from memo.values import parse_risk, parse_tier  # noqa: F401  (re-exported)
 
 
 
@@ -117,15 +117,6 @@ class TodayPage:
 
 _HONORIFIC_WORDS = {"先生": "mr", "mr": "mr", "mr.": "mr", "女士": "ms", "ms": "ms", "ms.": "ms",
                     "mrs": "ms", "mrs.": "ms", "miss": "ms", "小姐": "ms"}
-
-
-def parse_risk(raw: str) -> str | None:
-    value = raw.strip().upper()
-    if not value:
-        return None
-    if value not in RISKS:
-        raise DomainError("client.bad_risk", raw, "risk")
-    return value
 
 
 def parse_honorific(raw: str) -> str | None:

@@ -54,7 +54,7 @@ from memo.db import Book
 
 __all__ = [
     "LISTS_KEY", "TargetFilter", "TargetPage", "TargetRow", "build_filter", "client_ids", "delete_list", "describe",
-    "fold", "get_list", "list_client_ids", "lists", "page", "save_list", "search", "summary", "words",
+    "fold", "get_list", "lists", "page", "save_list", "search", "summary", "words",
 ]
 
 LISTS_KEY = "target_lists"
@@ -181,8 +181,7 @@ def build_filter(*, tiers: list[str] | tuple[str, ...] = (), risks: list[str] | 
     """A filter from what someone typed (the CLI's options, the screen's boxes). Tier words
     (金卡, 私行, gold), risk profiles (c3), amounts (50万), days (30, 30天), months (8, 8月).
     A DomainError names the field at fault."""
-    from memo.money import parse_amount
-    from memo.ops import parse_risk, parse_tier
+    from memo.values import parse_amount, parse_risk, parse_tier
 
     tier_codes = {parse_tier(w) for raw in tiers for w in words(raw)}
     risk_codes = {parse_risk(w) for raw in risks for w in words(raw)}
@@ -525,11 +524,6 @@ def client_ids(book: Book, f: TargetFilter, day: dt.date) -> list[int]:
     with book.raw() as db:
         sql, params = _matches_sql(db, f, day)
         return [cid for (cid,) in db.execute(f"{sql} SELECT id FROM mt ORDER BY fen DESC, id", params)]
-
-
-def list_client_ids(book: Book, name: str, day: dt.date) -> list[int]:
-    """The members of a saved list on `day` (a campaign's invitations: memo.campaigns)."""
-    return client_ids(book, get_list(book, name), day)
 
 
 # --- words ----------------------------------------------------------------------------------------

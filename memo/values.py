@@ -11,7 +11,7 @@ import unicodedata
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from memo.birthdays import _cn_number
-from memo.codes import DEPOSIT_KINDS, HOLDING_KINDS, TIERS, DomainError
+from memo.codes import DEPOSIT_KINDS, HOLDING_KINDS, RISKS, TIERS, DomainError
 from memo.terms import MAX_TERM_MONTHS
 
 MAX_FEN = 10**14  # one trillion yuan: anything above is a typo
@@ -211,7 +211,7 @@ def _kind(text: str | None, default: str, kinds: tuple[str, ...], words: dict[st
     return kind
 
 
-# --- tiers ---------------------------------------------------------------------------------------
+# --- tiers and risk profiles ---------------------------------------------------------------------
 
 _TIER_WORDS = {
     "普通": "regular", "普卡": "regular", "金卡": "gold", "白金": "platinum", "白金卡": "platinum",
@@ -225,3 +225,12 @@ def parse_tier(raw: str) -> str:
     if tier is None:
         raise DomainError("client.bad_tier", raw, "tier")
     return tier
+
+
+def parse_risk(raw: str) -> str | None:
+    value = raw.strip().upper()
+    if not value:
+        return None
+    if value not in RISKS:
+        raise DomainError("client.bad_risk", raw, "risk")
+    return value

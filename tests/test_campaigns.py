@@ -262,22 +262,6 @@ def test_invite_a_saved_target_list(book: Book, people: dict[str, int]) -> None:
     assert snapshot(book)[1:] == before[1:]  # (the bare campaign aside) no invitation, no contact
 
 
-def test_without_target_lists_explicit_clients_still_work(book: Book, people: dict[str, int],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-
-    import memo
-
-    monkeypatch.setitem(sys.modules, "memo.targets", None)  # as before memo.targets existed
-    monkeypatch.delattr(memo, "targets", raising=False)
-    view = salon(book)
-    with pytest.raises(DomainError) as err:
-        campaigns.invite(book, view.id, [people["zhang"]], list_name="金卡客户")
-    assert err.value.code == "campaign.lists_unavailable"
-    assert campaigns.invite(book, view.id, [people["zhang"]]).added == [people["zhang"]]
-    assert campaigns.list_campaigns(book, DAY)[0].target_list is None
-
-
 # --- statuses: each one a Contact ---------------------------------------------------------------------
 
 

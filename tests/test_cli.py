@@ -472,3 +472,17 @@ def test_privacy_default_is_a_setting_the_app_reads(tmp_path, capsys) -> None:
     book = open_book(path)
     assert MemoApp(book).privacy is False
     book.close()
+
+
+def test_every_json_output_escapes_del_and_c1(capsys) -> None:
+    """json.dumps leaves DEL and C1 (\\x9b: CSI to many terminals) raw: the one printer every
+    command's --json goes through escapes them, the text unchanged when read back."""
+    import argparse
+    import json
+
+    from memo import cli
+
+    data = {"name": "红\x9b31m\x7f\u2028", "rows": [{"memo": "\x85x"}]}
+    cli._emit(argparse.Namespace(json=True), data, ["never printed"])
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\x7f\x85\x9b\u2028") and json.loads(out) == data

@@ -480,7 +480,7 @@ def test_a_list_this_version_cannot_read_is_left_out_and_left_alone(book: Book) 
 def test_a_lists_members_for_the_campaigns(hand) -> None:
     book, ids = hand
     targets.save_list(book, "退休", TargetFilter(tags=("退休",)))
-    assert targets.list_client_ids(book, "退休", DAY) == [ids["zhang"], ids["ouyang"]]
+    assert targets.client_ids(book, targets.get_list(book, "退休"), DAY) == [ids["zhang"], ids["ouyang"]]
 
 
 # --- the command line ----------------------------------------------------------------------------------
@@ -607,18 +607,21 @@ def test_cli_hostile_names_print_as_text(run) -> None:  # noqa: ANN001
     assert not re.search(r"[\x00-\x1f\x7f-\x9f]", r.ok("targets", "--tier", "钻石", "--json").replace("\n", ""))
 
 
-def test_targets_and_its_command_never_import_textual(tmp_path: Path) -> None:
+def test_targets_and_its_command_never_import_textual_nor_the_orm(tmp_path: Path) -> None:
+    """A read: straight on sqlite3 (the amount, tier and risk words parse in memo.values)."""
     code = (
         "import sys, json\n"
         "from memo.cli import main\n"
         f"db = {str(tmp_path / 'h.db')!r}\n"
-        "assert main(['targets', '--db', db, '--maturing', '30', '--json']) == 0\n"
+        "assert main(['targets', '--db', db, '--maturing', '30', '--tier', '金卡', '--risk', 'c3',"
+        " '--min-amount', '20万', '--json']) == 0\n"
         "import memo.targets, memo.cli_targets\n"
-        "print(json.dumps({'textual': 'textual' in sys.modules}))\n"
+        "print(json.dumps({m: m in sys.modules for m in ('textual', 'sqlalchemy', 'memo.models')}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"textual": False}
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"textual": False, "sqlalchemy": False,
+                                                               "memo.models": False}
 
 
 @pytest.mark.parametrize("f, wanted", [
