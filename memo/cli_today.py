@@ -83,7 +83,7 @@ def add_today_commands(sub, common: argparse.ArgumentParser, dated: argparse.Arg
 
 
 def _when(raw: str, option: str, day: dt.date) -> dt.date:
-    from memo.ops import DomainError
+    from memo.codes import DomainError
     from memo.when import WhenError, parse_when
 
     try:
@@ -102,7 +102,7 @@ def _words(values: Iterable[str]) -> list[str]:
 def _kind_code(raw: str, option: str) -> str:
     from memo.cli import CliError
     from memo.i18n import CATALOG
-    from memo.models import REASON_KINDS
+    from memo.codes import REASON_KINDS
 
     value = raw.strip().lower()
     if value in REASON_KINDS:
@@ -115,7 +115,8 @@ def _kind_code(raw: str, option: str) -> str:
 
 
 def _tier_codes(values: Sequence[str]) -> set[str]:
-    from memo.ops import DomainError, parse_tier
+    from memo.codes import DomainError
+    from memo.values import parse_tier
 
     tiers = set()
     for raw in _words(values):
@@ -220,7 +221,7 @@ def _row_lines(row, privacy: bool) -> list[str]:  # noqa: ANN001
 
 
 def _header(agenda) -> list[str]:  # noqa: ANN001
-    from memo.models import REASON_KINDS
+    from memo.codes import REASON_KINDS
 
     lines = [t("today.title", date=agenda.day.isoformat(), weekday=t(f"weekday.{agenda.day.weekday()}"))]
     counts = [f"{label('reason', k)} {agenda.counts[k]}" for k in REASON_KINDS if agenda.counts.get(k)]
@@ -294,7 +295,7 @@ def _ics_events(agenda, privacy: bool) -> list[dict]:  # noqa: ANN001
 
 def _write(path: Path, body: str, encoding: str, option: str) -> None:
     from memo.export import open_private
-    from memo.ops import DomainError
+    from memo.codes import DomainError
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -109,6 +109,17 @@ def test_memo_import_loads_no_orm(tmp_path: Path) -> None:
     assert not any(loaded.values()), loaded
 
 
+def test_memo_today_loads_no_orm(tmp_path: Path) -> None:
+    """The morning list from the command line is a read straight on sqlite3, filters included."""
+    code = (
+        "from memo.cli import main\n"
+        f"assert main(['today', '--db', {str(tmp_path / 'b.db')!r}, '--tier', '金卡', '--kind', 'birthday', "
+        "'--json']) == 0\n"
+    )
+    loaded = _loaded_after(code, ["sqlalchemy", "sqlmodel", "memo.models", "memo.ops", "pypinyin"])
+    assert not any(loaded.values()), loaded
+
+
 def test_cli_help_runs_without_the_app() -> None:
     done = subprocess.run([sys.executable, "-m", "memo", "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
