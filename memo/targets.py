@@ -45,7 +45,6 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
 from typing import Any
 
 from memo.agenda import _roll_terms  # the same skip-scan of the rolling deposits
@@ -258,22 +257,15 @@ def _chain_keys(terms: list[int], lo: dt.date, hi: dt.date) -> list[list[int]]:
 _CHAIN_DATE = "printf('%04d-%02d-%02d', k.value ->> 4, k.value ->> 5, min(d.roll_day, k.value ->> 6))"
 
 
-@lru_cache(maxsize=32)
-def _lunar_anchors(year: int, month: int) -> tuple[tuple[int, int, int, str], ...]:
-    """Every lunar (month, day, leap) whose yearly date falls in the solar month, with that date."""
-    from memo import lunar
+def _lunar_anchors(year: int, month: int) -> list[tuple[int, int, int, str]]:
+    """Every lunar (month, day, leap) whose yearly date falls in the solar month, with that date
+    (the today list's anchors, memo.agenda, for the month)."""
+    from memo.agenda import _anchors_between
 
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    out = []
-    for ly in sorted({lunar.solar_to_lunar(first)[0], lunar.solar_to_lunar(last)[0]}):
-        for m in range(1, 13):
-            for d in range(1, 31):
-                for leap in (0, 1):
-                    x = lunar.yearly_lunar(m, d, bool(leap), ly)
-                    if first <= x <= last:
-                        out.append((m, d, leap, x.isoformat()))
-    return tuple(out)
+    return [(m, d, leap, x.isoformat()) for kind, m, d, leap, x, _year in _anchors_between(first, last)
+            if kind == "lunar"]
 
 
 def birthday_year(month: int, day: dt.date) -> int:

@@ -12,7 +12,8 @@ from memo.app import MemoApp
 from memo.db import open_book
 
 from .conftest import settle
-from .test_app import wait_until
+from .test_app_targets import open_targets
+from .test_app_targets import shown as caught_up
 from .test_targets import DAY, fill
 
 SIZE = (120, 35)
@@ -27,17 +28,8 @@ def targets_app(tmp_path):  # noqa: ANN001, ANN201
     book.close()
 
 
-async def caught_up(pilot: Pilot) -> None:
-    screen = pilot.app.screen
-    await pilot.pause(0.05)
-    await wait_until(pilot, lambda: not screen.pending and not screen._loading, "the list caught up", tries=400)
-    await settle(pilot)
-
-
 async def open_with(pilot: Pilot, *keys: str) -> None:
-    await settle(pilot)
-    await pilot.press("f5")
-    await caught_up(pilot)
+    await open_targets(pilot)
     await pilot.press(*keys)
     await caught_up(pilot)
 

@@ -21,6 +21,7 @@ from memo.codes import TIERS, DomainError
 from memo.i18n import label, t
 from memo.terms import format_amount
 from memo.text import visible
+from memo.widgets.errors import TellsWorkerErrors
 from memo.widgets.render import phone, translate_bindings
 
 PAGE = 100
@@ -39,7 +40,7 @@ BOXES = (
 )
 
 
-class TargetsScreen(Screen):
+class TargetsScreen(TellsWorkerErrors, Screen):
     BINDINGS = [
         Binding("escape", "back", "app.back", id="targets.back"),
         Binding("ctrl+s", "save_list", "targets.save", id="targets.save"),
@@ -176,11 +177,8 @@ class TargetsScreen(Screen):
         self.app.call_from_thread(self._show, f, found)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A failed load is told (a worker's state messages don't bubble up to the app), and the
-        # screen stops waiting for it.
-        if event.state == WorkerState.ERROR:
-            self.notify(t("app.error", error=str(event.worker.error)), severity="error", markup=False)
-        if event.worker.node is self and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+        # TellsWorkerErrors tells a failure (its handler runs too); here the screen stops waiting
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             if not any(w.node is self and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
                        for w in self.workers):
                 self._loading = False
