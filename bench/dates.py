@@ -28,7 +28,7 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 OUT = HERE / "out"
 
-from machine import machine  # noqa: E402  (bench/ is on sys.path)
+from machine import machine, pct  # noqa: E402  (bench/ is on sys.path)
 from memo import lunar  # noqa: E402
 
 TARGET_MS = 200.0
@@ -68,11 +68,6 @@ def timed(fn: Callable[[], object]) -> float:
     return (time.perf_counter_ns() - t0) / 1e6
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def naive_ms_per_row(rows: list, start: dt.date, sample: int) -> float:
     """lunar-python's per-date path (Solar -> Lunar, then Lunar -> Solar), per lunar row."""
     from lunar_python import Lunar, Solar
@@ -109,7 +104,7 @@ def measure(n: int = 100_000, runs: int = 5, start: dt.date | None = None, seed:
                     fn(rows, start)
                 times.append(timed(lambda fn=fn: fn(rows, start)))
             result["modes"][f"{name} {temperature}"] = {
-                "median_ms": round(statistics.median(times), 2), "p95_ms": round(p95(times), 2),
+                "median_ms": round(statistics.median(times), 2), "p95_ms": round(pct(times, 0.95), 2),
                 "runs_ms": [round(t, 2) for t in times]}
     drop_caches()
     tables_ms = timed(lambda: [lunar.month_table(y) for y in (start.year - 1, start.year,

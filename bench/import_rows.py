@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
-from machine import machine  # noqa: E402  (bench/ is on sys.path)
+from machine import machine, pct  # noqa: E402  (bench/ is on sys.path)
 from memo.db import open_book  # noqa: E402
 from memo.importer import run_import  # noqa: E402
 
@@ -84,14 +84,8 @@ def make_csv(path: Path, rows: int, seed: int = 1) -> Path:
     return path
 
 
-def percentile(times: list[float], q: float) -> float:
-    """Nearest-rank percentile (with 5 runs the p95 is the slowest)."""
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
-
-
 def _stats(times: list[float]) -> dict:
-    return {"median_s": round(statistics.median(times), 3), "p95_s": round(percentile(times, 0.95), 3),
+    return {"median_s": round(statistics.median(times), 3), "p95_s": round(pct(times, 0.95), 3),
             "times_s": [round(x, 3) for x in times]}
 
 

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import fcntl
 import json
-import math
 import os
 import pty
 import re
@@ -58,7 +57,7 @@ for entry in (HERE, HERE.parent):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
-from machine import machine  # noqa: E402  (bench/ is on sys.path)
+from machine import machine, pct  # noqa: E402  (bench/ is on sys.path)
 
 OUT = HERE / "out"
 PYCACHE = OUT / "pycache"
@@ -68,11 +67,6 @@ TARGET_MS = 1500.0
 READY_FILE = "MEMO_READY_FILE"
 TIMEOUT = 60.0
 CTRL_Q = b"\x11"
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 def child_env(ready: Path | None) -> dict[str, str]:

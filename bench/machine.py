@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import os
 import platform
 import sqlite3
@@ -23,3 +25,10 @@ def machine() -> dict[str, object]:
         cores = os.cpu_count()
     return {"platform": platform.platform(), "cpu": cpu, "cores": cores,
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+
+
+def pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least q of them at or below it (with 5
+    runs the p95 is the slowest)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import statistics
 import sys
 import time
@@ -40,7 +39,7 @@ for entry in (HERE, HERE.parent):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
-from machine import machine  # noqa: E402  (bench/ is on sys.path)
+from machine import machine, pct  # noqa: E402  (bench/ is on sys.path)
 from memo import review  # noqa: E402
 from memo.db import open_book  # noqa: E402
 
@@ -52,11 +51,6 @@ PERIODS = {
     "month": (review.month_of(BOOK_DAY), 150.0),
     "year": ((dt.date(2025, 12, 1), dt.date(2026, 11, 30)), 2000.0),
 }
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 def contacts(book) -> int:  # noqa: ANN001

@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import random
 import re
 import sqlite3
@@ -45,7 +44,7 @@ for entry in (HERE, HERE.parent):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
-from machine import machine  # noqa: E402  (bench/ is on sys.path)
+from machine import machine, pct  # noqa: E402  (bench/ is on sys.path)
 from memo import targets  # noqa: E402
 from memo.db import Book, open_book  # noqa: E402
 from memo.targets import TargetFilter  # noqa: E402
@@ -73,11 +72,6 @@ def filters(day: dt.date) -> dict[str, TargetFilter]:
         "holding 债券": TargetFilter(product="债券"),
         "tag 退休, not reached 90d": TargetFilter(tags=("退休",), since_contact_days=90),
     }
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 # --- the book -------------------------------------------------------------------------------------

@@ -36,7 +36,6 @@ import cProfile
 import datetime as dt
 import io
 import json
-import math
 import os
 import pstats
 import sqlite3
@@ -51,7 +50,7 @@ for entry in (HERE, HERE.parent):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
-from machine import machine  # noqa: E402  (bench/ is on sys.path)
+from machine import machine, pct  # noqa: E402  (bench/ is on sys.path)
 from memo import agenda  # noqa: E402
 from memo.db import Book, open_book  # noqa: E402
 
@@ -69,11 +68,6 @@ DAYS = {
 # compute's steps, in the order it calls them (memo.agenda's module functions)
 STEPS = ("rules", "_today_calls", "_reach_before", "_maturities", "_birthdays", "_key_dates", "_festivals",
          "_memos", "_holdings", "_cadence", "_snoozed", "_rank", "_hydrate")
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 def size(book: Book) -> dict[str, int]:
