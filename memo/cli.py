@@ -278,6 +278,15 @@ def dump_json(data: object, indent: int | None = 2) -> str:
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def json_yuan(fen: int | None, privacy: bool = False) -> str | None:
+    """An amount for JSON and CSV: exact yuan as a decimal string ("500000.00"), the privacy mark
+    when hidden, None without an amount."""
+    from memo.cli_money import _yuan
+    from memo.text import HIDDEN
+
+    return None if fen is None else HIDDEN if privacy else _yuan(fen)
+
+
 def print_json(data: object) -> int:
     print(dump_json(data))
     return 0

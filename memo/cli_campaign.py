@@ -16,7 +16,7 @@ import argparse
 import datetime as dt
 import json
 
-from memo.cli import in_option, print_json, private
+from memo.cli import in_option, json_yuan, print_json, private
 from memo.i18n import label, t
 from memo.text import visible
 
@@ -93,14 +93,6 @@ def _name(text: str) -> str:
     return visible(text, one_line=True, limit=200)
 
 
-def _yuan(fen: int | None, privacy: bool) -> str | None:
-    if fen is None:
-        return None
-    if privacy:
-        return "***"
-    from memo.cli_money import _yuan as yuan
-
-    return yuan(fen)
 
 
 def _phones(numbers: list[str], privacy: bool) -> list[str]:
@@ -115,7 +107,7 @@ def campaign_json(view, privacy: bool = False) -> dict:  # noqa: ANN001
         "id": view.id, "name": view.name, "theme": view.theme, "method": view.method,
         "date": view.on.isoformat() if view.on else None, "frequency": view.frequency,
         "next_date": view.next_on.isoformat() if view.next_on else None,
-        "cost": _yuan(view.cost_fen, privacy), "cost_fen": None if privacy else view.cost_fen,
+        "cost": json_yuan(view.cost_fen, privacy), "cost_fen": None if privacy else view.cost_fen,
         "target": view.target, "target_list": view.target_list, "results": view.results, "counts": view.counts, "total": view.total,
         "created_at": view.created_at.isoformat(), "masked": privacy,
     }

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 
-from memo.cli import day_of, in_option, print_json, private
+from memo.cli import day_of, in_option, json_yuan, print_json, private
 from memo.i18n import label, t
 from memo.text import visible
 
@@ -102,12 +102,6 @@ def _filter(args: argparse.Namespace, book):  # noqa: ANN001, ANN202
     return replace(base, **{k: getattr(given, k) for k, on in over.items() if on})
 
 
-def _yuan(fen: int) -> str:
-    from memo.cli_money import _yuan as yuan
-
-    return yuan(fen)
-
-
 def _money(fen: int, privacy: bool) -> str:
     from memo.terms import format_amount
 
@@ -121,7 +115,7 @@ def row_json(row, privacy: bool = False) -> dict:  # noqa: ANN001
     return {
         "client_id": row.client_id, "name": row.name,
         "phones": [mask_phone(p) if privacy else p for p in row.phones], "tier": row.tier,
-        "amount": None if privacy else _yuan(row.amount_fen),
+        "amount": json_yuan(row.amount_fen, privacy),
         "next_maturity": row.next_maturity.isoformat() if row.next_maturity else None,
         "last_contact": row.last_contact.isoformat() if row.last_contact else None,
         "do_not_call": row.do_not_call, "birthday": row.birthday.isoformat() if row.birthday else None,
@@ -201,7 +195,7 @@ def _targets(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     limit = args.limit if args.limit is not None else 10**9
     found = targets.search(book, f, day, limit=limit)
     if args.json:
-        data = {"count": found.count, "total_amount": None if privacy else _yuan(found.total_fen),
+        data = {"count": found.count, "total_amount": json_yuan(found.total_fen, privacy),
                 "clients": [row_json(r, privacy) for r in found.rows], "date": day.isoformat(),
                 "filter": f.to_dict(), "masked": privacy}
         if saved is not None:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from memo.cli import day_of, dump_json, in_option, print_json, private
+from memo.cli import day_of, dump_json, in_option, json_yuan, print_json, private
 from memo.i18n import label, t
 from memo.text import visible
 
@@ -156,12 +156,6 @@ def _detail(reason, privacy: bool) -> str:  # noqa: ANN001
     return detail(reason, privacy)
 
 
-def _yuan(fen: int) -> str:
-    from memo.cli_money import _yuan as yuan
-
-    return yuan(fen)
-
-
 def _score(tenths: int) -> float:
     """Points as a JSON number: 125 -> 12.5, 120 -> 12.0."""
     return tenths / 10
@@ -187,7 +181,7 @@ def row_json(row, privacy: bool = False) -> dict:  # noqa: ANN001
     for r in row.reasons:
         item = {"kind": r.kind, "detail": _detail(r, privacy), "date": r.date.isoformat(), "days": r.days}
         if r.amount_fen is not None and not privacy:
-            item["amount"] = _yuan(r.amount_fen)
+            item["amount"] = json_yuan(r.amount_fen)
         item.update({"sub": r.sub, "ref": r.ref, "overdue": r.overdue, "score": _score(r.score),
                      "score_text": points(r.score), "text": _mask_numbers(r.text) if privacy else r.text})
         reasons.append(item)
@@ -259,7 +253,7 @@ def _csv_rows(agenda, privacy: bool) -> list[tuple]:  # noqa: ANN001
         phones = " ".join(_numbers(row, privacy))
         name = _who(row)
         for r in row.reasons:
-            amount = None if r.amount_fen is None else "***" if privacy else _yuan(r.amount_fen)
+            amount = json_yuan(r.amount_fen, privacy)
             out.append((row.client_id, _cell(name), phones, row.tier, points(row.score), r.kind,
                         _cell(visible(_detail(r, privacy), one_line=True)), r.date.isoformat(), amount, r.days,
                         row.status, int(row.do_not_call)))

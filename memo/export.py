@@ -199,19 +199,11 @@ def _write_json(path: Path, manifest: dict, data: dict) -> None:
 # What an xlsx cell can't hold as itself: XML 1.0's forbidden characters, and a carriage return
 # (XML reads "\r\n" back as "\n"); an underscore that would read as the start of an escape.
 _XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
-_XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def xlsx_escape(text: str) -> str:
     """OOXML's escape for a cell's text: ESC -> "_x001B_", "_x0041_" -> "_x005F_x0041_"."""
     return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-
-
-def xlsx_unescape(text: str) -> str:
-    """The inverse of xlsx_escape (and what Excel does with such text)."""
-    if "_x" not in text:
-        return text
-    return _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _write_xlsx(path: Path, data: dict) -> None:
@@ -343,6 +335,7 @@ def _decode_csv(name: str, path: Path) -> tuple[list[str], list[tuple]]:
 def _decode_xlsx(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
     """The tables of an xlsx export: a sheet per table, its header row the columns."""
     from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape  # the inverse of xlsx_escape
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -381,7 +374,7 @@ def _decode_xlsx(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
                         empty_text = c is not None and c.data_type in ("s", "inlineStr")
                         row.append("" if empty_text or col in text else None)
                     elif isinstance(value, str):
-                        row.append(xlsx_unescape(value))
+                        row.append(unescape(value) if "_x" in value else value)
                     elif isinstance(value, bool):
                         row.append(int(value))
                     elif isinstance(value, float) and col in numeric and value.is_integer():

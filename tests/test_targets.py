@@ -584,12 +584,12 @@ def test_cli_errors_are_one_line_and_change_nothing(run, argv: list[str], messag
 def test_cli_privacy_masks_phones_and_hides_amounts(run) -> None:  # noqa: ANN001
     r, ids = run
     masked = r.json("targets", "--date", "2026-11-29", "--tier", "私行", "--mask")
-    assert masked["total_amount"] is None and masked["masked"] is True
-    assert masked["clients"][0]["phones"] == ["139****5678"] and masked["clients"][0]["amount"] is None
+    assert masked["total_amount"] == "***" and masked["masked"] is True
+    assert masked["clients"][0]["phones"] == ["139****5678"] and masked["clients"][0]["amount"] == "***"
     out = r.ok("targets", "--date", "2026-11-29", "--tier", "私行", "--mask", "--lang", "en")
     assert "139****5678" in out and "13912345678" not in out and "4,000,000" not in out and "***" in out
     r.ok("privacy", "on")
-    assert r.json("targets", "--tier", "私行")["total_amount"] is None
+    assert r.json("targets", "--tier", "私行")["total_amount"] == "***"
     assert r.json("targets", "--tier", "私行", "--full")["total_amount"] == "4000000.00"
 
 
