@@ -29,7 +29,7 @@ from memo.i18n import label, t
 from memo.screens.form import Field, FormDialog
 from memo.terms import format_amount
 from memo.text import visible
-from memo.widgets.render import mask_numbers, phone, translate_bindings
+from memo.widgets.render import error_text, mask_numbers, phone, translate_bindings
 from memo.widgets.errors import TellsWorkerErrors
 
 PAGE = 200  # invitations per page
@@ -486,7 +486,7 @@ class InviteDialog(TellsWorkerErrors, ModalScreen[int]):
         self.app.call_from_thread(self._added, result, name)
 
     def _failed(self, exc: DomainError) -> None:
-        self.query_one("#invite-error", Static).update(Content(visible(t(exc.code, value=exc.value), one_line=True)))
+        self.query_one("#invite-error", Static).update(error_text(exc))
 
     def _added(self, result: campaigns.InviteResult, name: str) -> None:
         self.added += len(result.added)

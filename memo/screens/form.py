@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from memo.i18n import t
 from memo.text import visible
-from memo.widgets.render import translate_bindings
+from memo.widgets.render import error_text, translate_bindings
 from memo.widgets.errors import TellsWorkerErrors
 
 
@@ -109,7 +109,7 @@ class FormDialog(TellsWorkerErrors, ModalScreen[Any]):
         self.dismiss(result)  # not awaited: the pop would wait for the worker calling us
 
     def _failed(self, exc) -> None:  # noqa: ANN001
-        self.query_one("#form-error", Static).update(Content(visible(t(exc.code, value=exc.value), one_line=True)))
+        self.query_one("#form-error", Static).update(error_text(exc))
         if exc.field and self.query(f"#f-{exc.field}"):
             self.query_one(f"#f-{exc.field}").focus()
 

@@ -23,15 +23,11 @@ from memo.phones import PhoneError, normalize_phone
 from memo.text import visible
 from memo.when import WhenError, parse_when
 from memo.widgets.hits import hit_prompt
-from memo.widgets.render import translate_bindings, weekday
+from memo.widgets.render import error_text, translate_bindings, weekday
 from memo.widgets.errors import TellsWorkerErrors
 
 DRAFT_DELAY = 0.4  # seconds of quiet before the draft is written
 SUGGESTIONS = 6
-
-
-def _error_text(exc: Exception) -> Content:
-    return Content(visible(t(exc.code, value=exc.value), one_line=True))
 
 
 class JotDialog(TellsWorkerErrors, ModalScreen[ops.JotResult | None]):
@@ -136,7 +132,7 @@ class JotDialog(TellsWorkerErrors, ModalScreen[ops.JotResult | None]):
                 normalize_phone(query)
                 self._status(Content(t("jot.will_create")))
             except PhoneError as exc:
-                self._status(_error_text(exc) if query.strip().isdigit() and len(query) >= 7 else Content(""))
+                self._status(error_text(exc) if query.strip().isdigit() and len(query) >= 7 else Content(""))
         else:
             self._status(Content(""))
 
@@ -187,7 +183,7 @@ class JotDialog(TellsWorkerErrors, ModalScreen[ops.JotResult | None]):
         try:
             due = parse_when(text, self.app.today())
         except WhenError as exc:
-            preview.update(_error_text(exc).stylize("$text-error"))
+            preview.update(error_text(exc).stylize("$text-error"))
             raise
         preview.update(Content(t("jot.when_is", date=due.isoformat(), weekday=weekday(due))) if due else Content(""))
         return due
@@ -252,7 +248,7 @@ class JotDialog(TellsWorkerErrors, ModalScreen[ops.JotResult | None]):
         try:
             due = self._preview_when(values["when"])
         except WhenError as exc:
-            error.update(_error_text(exc))
+            error.update(error_text(exc))
             self.query_one("#when", Input).focus()
             return
         error.update("")
@@ -280,7 +276,7 @@ class JotDialog(TellsWorkerErrors, ModalScreen[ops.JotResult | None]):
         self.dismiss(result)
 
     def _failed(self, exc: ops.DomainError) -> None:
-        self.query_one("#jot-error", Static).update(_error_text(exc))
+        self.query_one("#jot-error", Static).update(error_text(exc))
         if exc.field == "who":
             self.query_one("#who", Input).focus()
 

@@ -22,7 +22,7 @@ from memo.i18n import label, t
 from memo.terms import format_amount
 from memo.text import visible
 from memo.widgets.errors import TellsWorkerErrors
-from memo.widgets.render import phone, translate_bindings
+from memo.widgets.render import error_text, phone, translate_bindings
 
 PAGE = 100
 DEBOUNCE = 0.25  # seconds of quiet typing before the list is worked out again
@@ -151,7 +151,7 @@ class TargetsScreen(TellsWorkerErrors, Screen):
         try:
             f = self.read_boxes()
         except DomainError as exc:
-            error.update(Content(visible(t(exc.code, value=exc.value), one_line=True, limit=120)))
+            error.update(error_text(exc, limit=120))
             error.display = True
             self.pending = False
             return

@@ -8,15 +8,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from memo import ops
 from memo.i18n import label, t
 from memo.models import RISKS, TIERS
-from memo.text import visible
-from memo.widgets.render import translate_bindings
+from memo.widgets.render import error_text, translate_bindings
 
 _TEXT_FIELDS = ("name", "honorific", "birthday", "client_since", "tags", "call_hours", "profile")
 
@@ -91,7 +89,7 @@ class ProfileEditor(Vertical):
 
     def _error(self, exc: ops.DomainError) -> None:
         field = f" ({t('card.field.' + exc.field)})" if exc.field and f"card.field.{exc.field}" in _FIELD_KEYS else ""
-        self.query_one("#edit-error", Static).update(Content(visible(t(exc.code, value=exc.value) + field, one_line=True)))
+        self.query_one("#edit-error", Static).update(error_text(exc, field))
         if exc.field in _TEXT_FIELDS:
             self.query_one(f"#edit-{exc.field}", Input).focus()
 

@@ -19,6 +19,11 @@ def user_text(value: str, *, limit: int | None = None, one_line: bool = True, pr
     return Content(visible(mask_numbers(value, privacy), one_line=one_line, limit=limit))
 
 
+def error_text(exc: Exception, suffix: str = "", limit: int | None = None) -> Content:
+    """A DomainError's message (the value it names is user text: shown literally, on one line)."""
+    return user_text(t(exc.code, value=exc.value) + suffix, limit=limit)  # type: ignore[attr-defined]
+
+
 def client_name(name: str) -> Content:
     return user_text(name) if name else Content(t("card.stub")).stylize("italic $text-warning")
 
