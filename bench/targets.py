@@ -1,6 +1,6 @@
 """How fast do target lists answer on a big book?
 
-    python bench/targets.py [BOOK.db] [--runs 20] [--warmup 3] [--day 2026-11-29] [--no-index]
+    python bench/targets.py [BOOK.db] [--runs 20] [--warmup 3] [--day 2026-11-29]
 
 Times `memo.targets.search(book, filter, day, limit=100)`: the count, the total at stake and the
 first page with names and phones, in one pass, what the Targets screen asks for after each pause in
@@ -10,18 +10,14 @@ The book: a copy of the 100k bench book (bench/out/book-100000.db, made by make_
 bench/out/book-100000-targets.db, with what make_book leaves out and targets filter on: risk
 profiles (C1..C5 for ~70% of the clients) and tags (~40% of them, one or two of ten). The copy is
 made once (SQLite's backup API, then the additions, seeded); the source is only read. Without
-the source it is built first with make_book (--date 2026-11-29). Each run first re-creates any
-index of the copy whose definition differs from memo.models' (the schema moves on).
+the source it is built first with make_book (--date 2026-11-29). Each run first makes any index
+of the copy that is missing or differs from memo/schema.sql's (the schema moves on).
 
 Filters (the brief's typical ones, and a few more): maturing within 30 days, >= 20万, not rolling
 over; tier 私行/钻石; not reached for 90 days; birthday in the coming month; words in open
 requests (美元); maturing within 30 days (all); holding a product (债券); tagged 退休 + not
 reached for 90 days. Each: --warmup untimed calls, then --runs timed ones: median, p95, max
 wall ms, median process CPU ms (steadier on a shared machine), count and total.
-
-Then the same with a covering index that memo.targets uses when the book has it (a proposal, not
-in the schema): `ix_deposit_client_active ON deposit (client_id, amount_fen, rollover) WHERE
-status = 'active'`. It is created on the copy for the run and dropped after (--no-index: skip).
 
 Target: summary + first page well under 100 ms. Results: printed, and bench/out/targets.json.
 """
@@ -56,8 +52,6 @@ BOOK_DAY = dt.date(2026, 11, 29)
 TARGET_MS = 100.0
 TAGS = ("退休", "教师", "个体户", "公务员", "医生", "企业主", "外贸", "留学家长", "拆迁户", "代发工资")
 RISKS = (("C1", 10), ("C2", 25), ("C3", 35), ("C4", 20), ("C5", 10))
-INDEX = "ix_deposit_client_active"
-INDEX_SQL = f"CREATE INDEX {INDEX} ON deposit (client_id, amount_fen, rollover) WHERE status = 'active'"
 
 
 def filters(day: dt.date) -> dict[str, TargetFilter]:
@@ -116,25 +110,20 @@ def _norm_sql(sql: str | None) -> str:
 
 
 def align_indexes(path: Path) -> list[str]:
-    """Re-create each index of the copy whose definition differs from memo.models' (the schema moves
-    on; the source book was made by an older one). Returns the names re-created."""
-    from sqlalchemy.dialects import sqlite as sqlite_dialect
-    from sqlalchemy.schema import CreateIndex
-    from sqlmodel import SQLModel
-
-    import memo.models  # noqa: F401  (the tables on SQLModel.metadata)
+    """Make each index of the copy that is missing or differs from memo/schema.sql's (the source
+    book may have been made by an older schema). Returns the names made."""
+    from memo.db import schema_statements
 
     conn = sqlite3.connect(path)
     done = []
     try:
         have = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
-        for table in SQLModel.metadata.sorted_tables:
-            for index in table.indexes:
-                want = str(CreateIndex(index).compile(dialect=sqlite_dialect.dialect())).strip()
-                if index.name in have and _norm_sql(have[index.name]) != _norm_sql(want):
-                    conn.execute(f"DROP INDEX {index.name}")
-                    conn.execute(want)
-                    done.append(index.name)
+        for sql in schema_statements():
+            named = re.match(r"CREATE (?:UNIQUE )?INDEX (\w+)", sql)
+            if named and _norm_sql(have.get(named.group(1))) != _norm_sql(sql):
+                conn.execute(f"DROP INDEX IF EXISTS {named.group(1)}")
+                conn.execute(sql)
+                done.append(named.group(1))
         conn.commit()
     finally:
         conn.close()
@@ -190,14 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--day", type=dt.date.fromisoformat, default=BOOK_DAY)
-    ap.add_argument("--no-index", action="store_true", help="skip the run with the proposed covering index")
     args = ap.parse_args(argv)
 
     path = prepare(args.book) if args.book == DEFAULT_BOOK else args.book
     if args.book == DEFAULT_BOOK:
         remade = align_indexes(path)
         if remade:
-            print(f"indexes re-created as memo.models has them now: {', '.join(remade)}")
+            print(f"indexes made as memo/schema.sql has them now: {', '.join(remade)}")
     box = machine()
     print(f"machine: {box['platform']} · {box['cpu']} · {box['cores']} cores · Python {box['python']} · "
           f"SQLite {box['sqlite']}")
@@ -207,10 +195,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result["size"] = size(book)
         print("book: " + ", ".join(f"{k} {v:,}" for k, v in result["size"].items()) + f" · day {args.day}")
-        with book.raw() as db:
-            had = db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (INDEX,)).fetchone() is not None
-        if had:
-            print(f"(the book already has {INDEX}: the first run uses it too)")
         t0 = time.perf_counter()
         targets.search(book, TargetFilter(maturing_days=30), args.day, limit=100)
         result["first_call_ms"] = (time.perf_counter() - t0) * 1000
@@ -219,38 +203,12 @@ def main(argv: list[str] | None = None) -> int:
         print("as the schema is:")
         print(HEAD)
         result["as_is"] = run_all(book, args.day, args.runs, args.warmup)
-        if not args.no_index and not had:
-            conn = sqlite3.connect(path)
-            try:
-                t0 = time.perf_counter()
-                conn.execute(INDEX_SQL)
-                conn.commit()
-                made = (time.perf_counter() - t0) * 1000
-                with book.raw() as db:
-                    index_kb = db.execute("SELECT sum(pgsize) / 1024 FROM dbstat WHERE name = ?", (INDEX,)).fetchone()[0] \
-                        if _has_dbstat(db) else None
-                print(f"with {INDEX} (made in {made:.0f} ms{f', {index_kb:,} KiB' if index_kb else ''}):")
-                print(HEAD)
-                result["with_index"] = run_all(book, args.day, args.runs, args.warmup)
-                result["index"] = {"sql": INDEX_SQL, "made_ms": made, "kib": index_kb}
-            finally:
-                conn.execute(f"DROP INDEX IF EXISTS {INDEX}")
-                conn.commit()
-                conn.close()
     finally:
         book.close()
     OUT.mkdir(exist_ok=True)
     (OUT / "targets.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"-> {OUT / 'targets.json'}")
     return 0
-
-
-def _has_dbstat(db) -> bool:  # noqa: ANN001
-    try:
-        db.execute("SELECT 1 FROM dbstat LIMIT 1").fetchone()
-        return True
-    except sqlite3.Error:
-        return False
 
 
 if __name__ == "__main__":

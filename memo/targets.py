@@ -223,14 +223,8 @@ class TargetPage:
 
 # --- the query ------------------------------------------------------------------------------------
 
-# An index on deposit(client_id, ...) covering the amount, if the book has one, makes "all the active
-# deposits of each matching client" an index-only lookup; else the plain client index (each row read).
+# The active deposits of a client with their amounts, from the index alone (memo.models)
 _COVERING = "ix_deposit_client_active"
-
-
-def _deposit_index(db) -> str:  # noqa: ANN001
-    row = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (_COVERING,)).fetchone()
-    return _COVERING if row else "ix_deposit_client"
 
 
 def _chain_keys(terms: list[int], lo: dt.date, hi: dt.date) -> list[list[int]]:
@@ -322,20 +316,18 @@ def _matches_sql(db, f: TargetFilter, day: dt.date) -> tuple[str, list]:  # noqa
                 params += [f.min_amount_fen] if amount else []
             ctes.append("dm(client_id, amount_fen, nxt) AS (" + " UNION ALL ".join(parts) + ")")
         else:
-            # every active deposit: a scan (or the covering index), not the status index and a
+            # every active deposit: the covering index walked whole, not the status index and a
             # random read for each of them
-            index = _deposit_index(db)
-            how = f"INDEXED BY {index}" if index == _COVERING else "NOT INDEXED"
             ctes.append(
-                f"dm(client_id, amount_fen, nxt) AS (SELECT d.client_id, d.amount_fen, NULL FROM deposit d {how} "
+                f"dm(client_id, amount_fen, nxt) AS (SELECT d.client_id, d.amount_fen, NULL FROM deposit d "
+                f"INDEXED BY {_COVERING} "
                 f"WHERE d.status = 'active'{roll}{amount})")
             params += [f.min_amount_fen] if amount else []
         ctes.append("dc AS MATERIALIZED (SELECT client_id, sum(amount_fen) AS fen, min(nxt) AS nxt FROM dm GROUP BY client_id)")
         joins.append("JOIN dc ON dc.client_id = c.id")
         dep_fen, nxt = "dc.fen", "dc.nxt"
     else:
-        index = _deposit_index(db)
-        dep_fen = (f"coalesce((SELECT sum(d.amount_fen) FROM deposit d INDEXED BY {index} "
+        dep_fen = (f"coalesce((SELECT sum(d.amount_fen) FROM deposit d INDEXED BY {_COVERING} "
                    "WHERE d.client_id = c.id AND d.status = 'active'), 0)")
         nxt = "NULL"
 
