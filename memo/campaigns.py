@@ -713,7 +713,7 @@ def reason_text(sub: str, name: str, date: dt.date, day: dt.date) -> str:
 
 def to_plain(value: Any) -> Any:
     """Views as JSON-ready values (dates ISO, the rest as they are)."""
-    from memo.ops import to_jsonable
+    from memo.codes import to_jsonable
 
     return to_jsonable(value)
 

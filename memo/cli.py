@@ -415,6 +415,7 @@ def _check_phone_changes(card, add: Sequence[str], remove: Sequence[str]) -> Non
 
 def _jot(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import ops
+    from memo.codes import to_jsonable
     from memo.when import WhenError, parse_when
 
     try:
@@ -423,7 +424,7 @@ def _jot(args: argparse.Namespace, book) -> int:  # noqa: ANN001
         raise ops.DomainError(exc.code, exc.value, "due") from None
     now = dt.datetime.combine(args.date, dt.datetime.now().time()) if getattr(args, "date", None) else None
     result = ops.jot(book, args.text, args.client, due=due, kind=args.kind, now=now)
-    data = {**ops.to_jsonable(result.memo), "created_client": result.created_client}
+    data = {**to_jsonable(result.memo), "created_client": result.created_client}
     return _emit(args, data, [t("cli.jotted", id=result.memo.id, text=visible(result.memo.text, one_line=True, limit=80))])
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from memo.cli import day_of, dump_json, in_option, json_yuan, print_json, private
 from memo.i18n import label, t
-from memo.text import visible
+from memo.codes import to_jsonable
+from memo.text import mask_private, visible
 
 __all__ = ["TODAY_HANDLERS", "add_today_commands", "row_json"]
 
@@ -127,14 +128,6 @@ def _tier_codes(values: Sequence[str]) -> set[str]:
     return tiers
 
 
-def _mask_numbers(value: str) -> str:
-    """Free text as privacy mode shows it (phones masked, amounts hidden): memo.text's rule,
-    the screens' too."""
-    from memo.text import mask_private
-
-    return mask_private(value)
-
-
 def _phone(number: str, privacy: bool) -> str:
     from memo.phones import format_phone, mask_phone
 
@@ -152,7 +145,7 @@ def _detail(reason, privacy: bool) -> str:  # noqa: ANN001
     from memo.agenda import detail
 
     if privacy and reason.text:
-        reason = dataclasses.replace(reason, text=_mask_numbers(reason.text))
+        reason = dataclasses.replace(reason, text=mask_private(reason.text))
     return detail(reason, privacy)
 
 
@@ -183,7 +176,7 @@ def row_json(row, privacy: bool = False) -> dict:  # noqa: ANN001
         if r.amount_fen is not None and not privacy:
             item["amount"] = json_yuan(r.amount_fen)
         item.update({"sub": r.sub, "ref": r.ref, "overdue": r.overdue, "score": _score(r.score),
-                     "score_text": points(r.score), "text": _mask_numbers(r.text) if privacy else r.text})
+                     "score_text": points(r.score), "text": mask_private(r.text) if privacy else r.text})
         reasons.append(item)
     return {
         "client_id": row.client_id, "name": row.name, "phones": _numbers(row, privacy), "tier": row.tier,
@@ -385,7 +378,7 @@ def _call(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     result = calls.log_call(book, client_id, outcome, note=args.note, next_on=next_on, new_info=args.new_info,
                             opportunity=args.opportunity, sold_fen=sold, reasons=" ".join(kinds), on=day)
     if args.json:
-        data = ops.to_jsonable(result)
+        data = to_jsonable(result)
         data["reasons"] = kinds
         return print_json(data)
     parts = [t("cli.call_logged", name=_client_name(book, client_id), outcome=label("outcome", result.outcome))]

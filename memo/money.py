@@ -594,8 +594,8 @@ def list_keydates(book: Book, client_id: int) -> list[KeyDateView]:
 
 
 def to_plain(value: Any) -> Any:
-    """ops.to_jsonable, with Decimals as strings (exact, as typed) and views' properties added."""
-    from memo.ops import to_jsonable
+    """codes.to_jsonable, with Decimals as strings (exact, as typed) and views' properties added."""
+    from memo.codes import to_jsonable
 
     def walk(item: Any) -> Any:
         if isinstance(item, Decimal):

@@ -111,14 +111,12 @@ class TargetsScreen(TellsWorkerErrors, Screen):
 
     def set_boxes(self, f: targets.TargetFilter) -> None:
         """Show a filter in the boxes (a saved list opened); the list follows."""
-        from memo.terms import format_amount as amount
-
         for tier in TIERS:
             self.query_one(f"#t-tier-{tier}", Checkbox).value = tier in f.tiers
         self.query_one("#t-no_rollover", Checkbox).value = f.no_rollover
         values = {
             "maturing": "" if f.maturing_days is None else str(f.maturing_days),
-            "min_amount": "" if f.min_amount_fen is None else amount(f.min_amount_fen, short=True).replace(",", ""),
+            "min_amount": "" if f.min_amount_fen is None else format_amount(f.min_amount_fen, short=True).replace(",", ""),
             "since_contact": "" if f.since_contact_days is None else str(f.since_contact_days),
             "birthday_month": "" if f.birthday_month is None else str(f.birthday_month),
             "product": f.product, "request": f.request, "risk": " ".join(f.risks), "tags": " ".join(f.tags),
