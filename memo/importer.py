@@ -50,8 +50,8 @@ from memo.i18n import t
 from memo.names import NAME_KEY_CHARS, name_keys
 from memo.phones import PhoneError, normalize_phone
 from memo.terms import roll_keys
-from memo.values import (
-    MAX_FEN, parse_amount, parse_currency, parse_date, parse_deposit_kind, parse_rate, parse_term, parse_tier,
+from memo.values import (  # the full-date patterns: the same dates money fields read
+    _DATE, _DATE_COMPACT, MAX_FEN, parse_amount, parse_currency, parse_date, parse_deposit_kind, parse_rate, parse_term, parse_tier,
 )
 
 __all__ = ["FIELDS", "ImportReport", "RowError", "RowOutcome", "plan_import", "read_table", "run_import"]
@@ -330,17 +330,13 @@ def cell_phone(value: Any) -> str:
         raise _RowFault(exc.code, _cell_text(value)) from None
 
 
-_BIRTH_DAY = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?", re.ASCII)
-_BIRTH_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
-
-
 def cell_birthday(value: Any, lunar: bool, today: dt.date) -> Birthday:
     if not lunar and type(value) is str:  # noqa: E721
         # The usual cells, read as the general path below reads them: 1990-01-31, 1990/1/31 and
         # 1990年1月31日 as parse_birthday does; 19900131 as a full date (cell_date), not later than today.
         compact = False
-        if (match := _BIRTH_DAY.fullmatch(value)) is None:
-            match = _BIRTH_COMPACT.fullmatch(value)
+        if (match := _DATE.fullmatch(value)) is None:
+            match = _DATE_COMPACT.fullmatch(value)
             compact = True
         if match is not None:
             year, month, day = int(match[1]), int(match[2]), int(match[3])
