@@ -32,6 +32,7 @@ import gc
 import datetime as dt
 import io
 import itertools
+import json
 import operator
 import re
 import sqlite3
@@ -589,7 +590,11 @@ class _Planner:
     rows to write. A client or deposit this file creates is one dict: the row as it will be
     stored, also the record later rows of the file merge into."""
 
-    def __init__(self, raw: sqlite3.Connection, today: dt.date, now: dt.datetime) -> None:
+    def __init__(self, raw: sqlite3.Connection, today: dt.date, now: dt.datetime, phones: set[str],
+                 names: set[str]) -> None:
+        """The book's clients a row of the file can merge into (those on one of its phone numbers
+        or with one of its names: _find_client looks no further), their phones and deposits,
+        read by the indexes; a small file into a big book reads a few rows, not the book."""
         self.today = today
         self.now = now
         self.plan = _Plan()
@@ -605,21 +610,29 @@ class _Planner:
         # inside the caller's transaction: one snapshot (and, writing, the write lock)
         self.next_id = 1 + raw.execute("SELECT coalesce(max(id), 0) FROM client").fetchone()[0]
         self.first_new = self.next_id
+        raw.execute("CREATE TEMP TABLE IF NOT EXISTS import_near (id INTEGER PRIMARY KEY)")
+        raw.execute("DELETE FROM temp.import_near")
+        raw.execute("INSERT OR IGNORE INTO temp.import_near SELECT p.client_id FROM json_each(?) k "
+                    "CROSS JOIN phone p INDEXED BY ix_phone_number ON p.number = k.value", (json.dumps(sorted(phones)),))
+        raw.execute("INSERT OR IGNORE INTO temp.import_near SELECT c.id FROM json_each(?) k "
+                    "CROSS JOIN client c INDEXED BY ix_client_name ON c.name = k.value", (json.dumps(sorted(names)),))
         cur = raw.execute(
-            "SELECT id, name, id_last4, tier, birth_kind, birth_year, birth_month, birth_day, birth_leap "
-            "FROM client WHERE deleted_at IS NULL")
+            "SELECT c.id, c.name, c.id_last4, c.tier, c.birth_kind, c.birth_year, c.birth_month, c.birth_day, "
+            "c.birth_leap FROM temp.import_near n CROSS JOIN client c ON c.id = n.id WHERE c.deleted_at IS NULL")
         keys = [d[0] for d in cur.description]
         for row in cur:
             c = dict(zip(keys, row))
             c["birth_leap"] = bool(c["birth_leap"])
             self.clients[c["id"]] = c
             self.by_name_id.setdefault((c["name"], c["id_last4"]), []).append(c["id"])
-        for cid, number in raw.execute("SELECT client_id, number FROM phone"):
+        for cid, number in raw.execute("SELECT p.client_id, p.number FROM temp.import_near n "
+                                       "CROSS JOIN phone p INDEXED BY ix_phone_client ON p.client_id = n.id"):
             if cid in self.clients:
                 self._remember_phone(cid, number)
         cur = raw.execute(
-            "SELECT id, client_id, amount_fen, start, term_months, maturity, maturity_given, rate, rollover, "
-            "currency, note FROM deposit")
+            "SELECT d.id, d.client_id, d.amount_fen, d.start, d.term_months, d.maturity, d.maturity_given, d.rate, "
+            "d.rollover, d.currency, d.note FROM temp.import_near n "
+            "CROSS JOIN deposit d INDEXED BY ix_deposit_client ON d.client_id = n.id")
         keys = [d[0] for d in cur.description]
         fromiso = dt.date.fromisoformat
         for row in cur:
@@ -866,7 +879,6 @@ def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime)
     index, names = _columns(header)
     if not index:
         raise DomainError("import.no_columns", str(path), "file")
-    planner = _Planner(raw, today, now)
     width = max(index.values()) + 1
     numbers: list[int] = []
     body: list[list[Any]] = []
@@ -888,6 +900,8 @@ def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime)
             bad.update(k for k, value in enumerate(values) if type(value) is _RowFault)  # noqa: E721
         columns[f] = values
     del by_index
+    planner = _Planner(raw, today, now, *(
+        {v for v in columns.get(f, ()) if type(v) is str and v} for f in ("phone", "name")))  # noqa: E721
     planner.plan_rows(numbers, columns, bad, names)
     return planner.plan
 

@@ -530,3 +530,31 @@ def test_rows_are_checked_one_by_one_when_the_schema_is_unreadable(book, tmp_pat
     with pytest.raises(sqlite3.IntegrityError):
         run_import(book, write_csv(tmp_path / "v.csv", [HEAD, ["王五", "13700137000", "", "", "", "1000",
                                                                 "2024-01-01", "1年", ""]]), today=TODAY)
+
+
+def test_a_small_file_reads_only_the_clients_it_can_merge_into(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planner reads the book's clients on the file's phones or with its names (by the
+    indexes), not the whole book; the merge is the same."""
+    from memo import importer, ops
+
+    book = open_book(tmp_path / "book.db")
+    try:
+        for i in range(40):
+            ops.add_client(book, f"客户{i}", [f"1390000{i:04d}"])
+        same_phone = ops.add_client(book, "王五", ["13811112222"]).id
+        seen: list[int] = []
+        real = importer._Planner.__init__
+
+        def spy(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            real(self, *args, **kwargs)
+            seen.extend(self.clients)
+
+        monkeypatch.setattr(importer._Planner, "__init__", spy)
+        path = tmp_path / "two.csv"
+        path.write_text("客户姓名,手机号码,客户等级\n王五,13811112222,金卡\n客户7,13700001111,\n", encoding="utf-8")
+        report = importer.run_import(book, path)
+        assert sorted(seen) == sorted([same_phone, ops.find(book, "客户7")[0].id])  # not the 42 of the book
+        assert (report.created, report.updated) == (1, 1)  # 客户7 on another number: a client of their own
+        assert ops.show(book, same_phone).tier == "gold"
+    finally:
+        book.close()
