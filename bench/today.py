@@ -5,7 +5,10 @@
 
 Times `memo.agenda.compute(book, day, limit=100, fresh=True)`, what the today screen asks for
 (the first page filled with names and phones, the counts over the whole list), made again on
-each call, on one book opened with `memo.db.open_book` (the app's pragmas and cache). Apart:
+each call, on one book opened with `memo.db.open_book` (the app's pragmas and cache). compute
+makes half of the reasons on a second connection in another thread when it can have one
+(`Book.raw_pair`); "one thread", timed interleaved with the main figures, is the same call
+made all on one connection, as when the second is busy. Apart:
 "next page", a later page of the list just made with nothing written since (compute reads its
 scratch tables again, as the screen's paging and filters do). Without BOOK (or if it does not exist) the
 100k book is built first with make_book into bench/out/book-100000.db (--date 2026-11-29).
@@ -18,7 +21,7 @@ the rows on the list, the page, and clients per reason kind. The very
 first call of the process is reported apart ("first call": lunar tables, calendars, caches
 cold; what the app's first screen pays).
 
-The breakdown (on unless --no-breakdown) runs each day again with two probes, and reports the
+The breakdown (on unless --no-breakdown) runs each day again, on one thread, with two probes, and reports the
 median ms per step of compute (the module's own functions, wrapped for the run) and per SQL
 statement (executed and fetched through a timing proxy of the sqlite3 connection), with the
 rows each statement returns and its EXPLAIN QUERY PLAN. Probes cost a little, so the breakdown
@@ -65,9 +68,10 @@ DAYS = {
     "2026-09-24": "working day before 中秋",
     "2027-02-05": "working day before 春节",
 }
-# compute's steps, in the order it calls them (memo.agenda's module functions)
-STEPS = ("rules", "_today_calls", "_reach_before", "_maturities", "_birthdays", "_key_dates", "_festivals",
-         "_memos", "_holdings", "_cadence", "_snoozed", "_rank", "_hydrate")
+# compute's steps besides the reason kinds (memo.agenda's module functions; the kinds are wrapped
+# where compute finds them, in its two halves)
+STEPS = ("rules", "_today_calls", "_dismissed", "_rank", "_page", "_hydrate")
+HALVES = ("_FIRST_HALF", "_SECOND_HALF")
 
 
 def size(book: Book) -> dict[str, int]:
@@ -145,7 +149,8 @@ class _Probe:
     def installed(self):  # noqa: ANN201
         # the steps this version of the engine has (names change as it evolves)
         originals = {name: getattr(agenda, name) for name in STEPS if callable(getattr(agenda, name, None))}
-        original_raw = Book.raw
+        halves = {name: getattr(agenda, name) for name in HALVES if hasattr(agenda, name)}
+        original_pair = Book.raw_pair
         probe = self
 
         def wrap(name: str, fn):  # noqa: ANN001, ANN202
@@ -159,20 +164,23 @@ class _Probe:
                     probe.step = outer
             return timed
 
+        # one connection, no twin: the steps and statements one after the other
         @contextlib.contextmanager
-        def raw(book):  # noqa: ANN001, ANN202
+        def raw_pair(book):  # noqa: ANN001, ANN202
             with original_raw(book) as conn:
-                yield _TimedConnection(conn, probe)
+                yield _TimedConnection(conn, probe), None
 
         for name, fn in originals.items():
             setattr(agenda, name, wrap(name, fn))
-        Book.raw = raw
+        for name, kinds in halves.items():
+            setattr(agenda, name, tuple(wrap(kind.__name__, kind) for kind in kinds))
+        Book.raw_pair = raw_pair
         try:
             yield self
         finally:
-            for name, fn in originals.items():
+            for name, fn in {**originals, **halves}.items():
                 setattr(agenda, name, fn)
-            Book.raw = original_raw
+            Book.raw_pair = original_pair
 
 
 def _plan(book: Book, sql: str, params) -> list[str]:  # noqa: ANN001
@@ -200,6 +208,13 @@ def _call(book: Book, day: dt.date, limit: int, cpu: list[float] | None = None, 
     return time.perf_counter() - start, result
 
 
+@contextlib.contextmanager
+def _one_thread(book: Book):  # noqa: ANN202
+    """compute as it runs when the twin connection is busy (Book.raw_pair gives none): all on one."""
+    with book._twin_lock:  # noqa: SLF001
+        yield
+
+
 def measure(path: Path | str, days: list[dt.date], runs: int = 20, warmup: int = 3, limit: int = 100,
             breakdown: bool = True) -> dict:
     book = open_book(path)
@@ -214,9 +229,12 @@ def measure(path: Path | str, days: list[dt.date], runs: int = 20, warmup: int =
                 _call(book, day, limit)
             times: list[float] = []
             cpu: list[float] = []
+            alone: list[float] = []  # interleaved: the same call on one connection, one thread
             for _ in range(runs):
                 seconds, page = _call(book, day, limit, cpu)
                 times.append(seconds * 1000)
+                with _one_thread(book):
+                    alone.append(_call(book, day, limit)[0] * 1000)
             entry = {
                 "label": DAYS.get(day.isoformat(), day.strftime("%A")),
                 "median_ms": round(statistics.median(times), 1), "p95_ms": round(pct(times, 0.95), 1),
@@ -227,6 +245,8 @@ def measure(path: Path | str, days: list[dt.date], runs: int = 20, warmup: int =
                 "counts": {k: v for k, v in page.counts.items() if v},
             }
             entry["meets_target"] = entry["p95_ms"] <= TARGET_MS
+            entry["one_thread_median_ms"] = round(statistics.median(alone), 1)
+            entry["one_thread_p95_ms"] = round(pct(alone, 0.95), 1)
             # the next page of the list just made, nothing written since: the tables are read again
             pages = [_call(book, day, limit, offset=limit * (i % 5 + 1), fresh=False)[0] * 1000 for i in range(runs)]
             entry["next_page_median_ms"] = round(statistics.median(pages), 1)
@@ -289,13 +309,13 @@ def report(result: dict) -> str:
         "machine stretch with the load; cpu = process CPU time, median)",
         "",
         f"{'day':<11} {'':<25} {'median':>8} {'p95':>8} {'max':>8} {'cpu':>8} {'rows':>7} {'page':>5} {'reasons':>8}  target"
-        "  next page median/p95",
+        "  next page median/p95  one thread median/p95",
     ]
     for day, e in result["days"].items():
         lines.append(f"{day:<11} {e['label']:<25} {e['median_ms']:>8.1f} {e['p95_ms']:>8.1f} {e['max_ms']:>8.1f} "
                      f"{e['cpu_median_ms']:>8.1f} {e['rows']:>7,} {e['page']:>5} {e['reasons']:>8}  "
                      f"{'ok' if e['meets_target'] else 'MISSED':<6}  {e['next_page_median_ms']:.1f} / "
-                     f"{e['next_page_p95_ms']:.1f}")
+                     f"{e['next_page_p95_ms']:.1f}      {e['one_thread_median_ms']:.1f} / {e['one_thread_p95_ms']:.1f}")
     lines.append("")
     lines.append("clients per reason kind (whole list):")
     for day, e in result["days"].items():
@@ -316,7 +336,7 @@ def report(result: dict) -> str:
         lines.append(f"  {'(rest)':<16} {total - inner:>8.1f}")
         lines.append(f"  {'(all)':<16} {total:>8.1f}")
         lines.append("  slowest statements (ms, rows, plan):")
-        for q in b["queries"][:6]:
+        for q in b["queries"][:int(os.environ.get("TOPQ", 6))]:
             lines.append(f"    {q['query']:<18} {q['median_ms']:>8.2f} {q['rows']:>7,}  {q['sql'][:100]}")
             for step in q["plan"]:
                 lines.append(f"        {step}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -246,13 +247,15 @@ class _Ctx:
         self.left: dict[str, int] = {}  # working days left to each maturity date of the window
         self.kinds: set[str] = set()  # the kinds that have reasons today
         self.tier_points = {k: round(float(v) * 10) for k, v in rules_["tier_points"].items() if k in TIERS}
+        self.out = "temp.ag_r"  # where the reasons go: the twin's to its scratch table twin.ag_r
+        self.sources = ["temp.ag_r"]  # where the list's reasons are, once made
 
     def run(self, sql: str, **params: Any) -> None:
         self.db.execute(sql, {**self.p, **params})
 
     def reasons(self, sql: str, *kinds: str, **params: Any) -> None:
         """Reasons of `kinds` (the _COLUMNS, in order) into the scratch table: they stay in SQLite."""
-        if self.db.execute(f"INSERT INTO temp.ag_r ({_COLUMNS}) {sql}", {**self.p, **params}).rowcount:
+        if self.db.execute(f"INSERT INTO {self.out} ({_COLUMNS}) {sql}", {**self.p, **params}).rowcount:
             self.kinds.update(kinds)
 
 
@@ -292,7 +295,7 @@ def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: s
 def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | None, kinds: set[str] | None,
              tiers: set[str] | None, clients: set[int] | None, limit: int | None, offset: int,
              fresh: bool) -> Agenda:
-    with book.raw() as db:
+    with book.raw_pair() as (db, twin):
         # read before the first table: a write landing after it makes the next call start again
         version = db.execute("PRAGMA data_version").fetchone()[0]
         for sql in _TEMP:
@@ -301,10 +304,11 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
         stamp = json.dumps([day.isoformat(), r, wait_since and wait_since.isoformat(), version], sort_keys=True)
         made = None if fresh else db.execute("SELECT state FROM temp.ag_made WHERE stamp = ?", (stamp,)).fetchone()
         if made is not None:
-            counts, sizes, ctx.left = json.loads(made[0])
+            counts, sizes, ctx.left, ctx.sources = json.loads(made[0])
         else:
-            counts, sizes = _make(ctx, wait_since)
-            db.execute("INSERT INTO temp.ag_made VALUES (?, ?)", (stamp, json.dumps([counts, sizes, ctx.left])))
+            counts, sizes = _make(ctx, wait_since, twin)
+            db.execute("INSERT INTO temp.ag_made VALUES (?, ?)",
+                       (stamp, json.dumps([counts, sizes, ctx.left, ctx.sources])))
         where, params = _shown(kinds, tiers, clients)
         listed = sum(sizes[:_SNOOZED])
         if kinds or tiers or clients is not None:
@@ -319,28 +323,67 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
     )
 
 
-def _make(ctx: _Ctx, wait_since: dt.date | None) -> tuple[dict[str, int], list[int]]:
+def _make(ctx: _Ctx, wait_since: dt.date | None, twin) -> tuple[dict[str, int], list[int]]:  # noqa: ANN001
     """Every reason into ag_r, every row into ag_row; the counts per kind and the groups' sizes."""
     db = ctx.db
     db.execute("DELETE FROM temp.ag_made")  # half-made tables are never taken for made ones
     for table in _TEMP_TABLES:
         db.execute(f"DELETE FROM temp.{table}")
     _today_calls(ctx)
-    _maturities(ctx)
-    _birthdays(ctx)
-    _key_dates(ctx)
-    _festivals(ctx)
-    _memos(ctx)
-    _holdings(ctx)
-    _cadence(ctx)
-    _campaigns(ctx)
-    ctx.run('INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM snooze WHERE "on" <= :d AND until > :d')
-    if wait_since is not None:
-        # no answer on the last working day: the next try is on the next working day
-        ctx.run("INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM contact "
-                "WHERE at >= :since AND at < :d AND outcome = 'no_answer'", since=wait_since.isoformat())
-    _dismissed(ctx)
+    helper = _Twin(ctx, twin) if twin is not None else None
+    try:
+        for kind in _FIRST_HALF if helper else _FIRST_HALF + _SECOND_HALF:
+            kind(ctx)
+        ctx.run('INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM snooze WHERE "on" <= :d AND until > :d')
+        if wait_since is not None:
+            # no answer on the last working day: the next try is on the next working day
+            ctx.run("INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM contact "
+                    "WHERE at >= :since AND at < :d AND outcome = 'no_answer'", since=wait_since.isoformat())
+        _dismissed(ctx)
+        _sum(ctx, ctx.out)  # while the twin may still be at work
+    finally:
+        if helper:
+            helper.join()
+    if helper:
+        ctx.kinds |= helper.result()
+        ctx.sources.append(helper.ctx.out)  # read where it is: no copy
+        _sum(ctx, helper.ctx.out)
     return _rank(ctx)
+
+
+class _Twin(threading.Thread):
+    """The second half of the reasons, made on the twin connection by another thread (SQLite
+    lets go of the GIL while it works): into twin.ag_r, in the first connection's own scratch
+    database (Book.raw_pair), the dismissed ones dropped, then committed for the first connection
+    to read; they stay there with the list, as its other reasons stay in temp.ag_r."""
+
+    def __init__(self, ctx: _Ctx, db):  # noqa: ANN001
+        super().__init__(name="memo-today-twin", daemon=True)
+        self.ctx = _Ctx(db, ctx.book, ctx.day, ctx.rules)
+        self.ctx.out = "twin.ag_r"
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        ctx, db = self.ctx, self.ctx.db
+        try:
+            for sql in _TEMP:
+                db.execute(sql)
+            db.execute(f"CREATE TABLE IF NOT EXISTS twin.ag_r ({_COLUMNS})")
+            for table in ("temp.ag_tc", "temp.ag_rb", "twin.ag_r"):
+                db.execute(f"DELETE FROM {table}")
+            _today_calls(ctx)
+            for kind in _SECOND_HALF:
+                kind(ctx)
+            _dismissed(ctx)
+            db.execute("COMMIT")
+        except BaseException as exc:  # noqa: BLE001  (raised again on the first connection's thread)
+            self.error = exc
+
+    def result(self) -> set[str]:
+        if self.error is not None:
+            raise self.error
+        return self.ctx.kinds
 
 
 def _today_calls(ctx: _Ctx) -> None:
@@ -356,53 +399,46 @@ def _today_calls(ctx: _Ctx) -> None:
             "FROM temp.ag_tc t WHERE t.status != 'no_answer'")
 
 
-# A reason's ref: which reason and which occurrence (dismissals name it).
-def _ref(kind: str, sub: str, obj: int | None, date: str) -> str:
-    if kind == "maturity":
-        return f"deposit:{obj}:{date}" + (f":{sub}" if sub in ("confirm", "demand") else "")
-    if kind in ("birthday", "lunar_birthday"):
-        return f"{kind}:{date}" + (":soon" if sub == "soon" else "")
-    if kind == "key_date":
-        return f"keydate:{obj}:{date}"
-    if kind == "festival":
-        from memo.workdays import FESTIVAL_KEYS
+@lru_cache(maxsize=1)
+def _ref_sql() -> str:
+    """A reason's ref as SQL over the scratch row r (and :jd, the day): which reason and which
+    occurrence, e.g. "deposit:12:2026-12-03". Dismissals name it; the page shows it."""
+    from memo.workdays import FESTIVAL_KEYS
 
-        return f"festival:{FESTIVAL_KEYS[obj]}:{date}"
-    if kind == "holding":
-        return f"holding:{obj}:{sub}"
-    if kind == "cadence":
-        return f"cadence:{date}"
-    if kind == "campaign":
-        return f"campaign:{obj}:{date}:{sub}"
-    return f"memo:{obj}"
+    date = "date(:jd + r.off)"
+    festival = " ".join(f"WHEN {i} THEN '{key}'" for i, key in enumerate(FESTIVAL_KEYS))
+    return (f"CASE r.kind WHEN 'maturity' THEN 'deposit:' || r.obj || ':' || {date} "
+            "|| CASE WHEN r.sub IN ('confirm', 'demand') THEN ':' || r.sub ELSE '' END "
+            f"WHEN 'birthday' THEN 'birthday:' || {date} || CASE WHEN r.sub = 'soon' THEN ':soon' ELSE '' END "
+            f"WHEN 'lunar_birthday' THEN 'lunar_birthday:' || {date} || CASE WHEN r.sub = 'soon' THEN ':soon' ELSE '' END "
+            f"WHEN 'key_date' THEN 'keydate:' || r.obj || ':' || {date} "
+            f"WHEN 'festival' THEN 'festival:' || CASE r.obj {festival} END || ':' || {date} "
+            "WHEN 'holding' THEN 'holding:' || r.obj || ':' || r.sub "
+            f"WHEN 'cadence' THEN 'cadence:' || {date} "
+            f"WHEN 'campaign' THEN 'campaign:' || r.obj || ':' || {date} || ':' || r.sub "
+            "ELSE 'memo:' || r.obj END")
 
 
 def _dismissed(ctx: _Ctx) -> None:
-    """Drop the reasons set aside: refs are made only for the reasons of clients with dismissals."""
-    reasons: dict[int, tuple] = {}
-    refs: dict[int, set[str]] = {}
-    # each reason against the dismissals of its client, by the (client_id, ref) unique index
-    for rowid, kind, sub, obj, off, ref in ctx.db.execute(
-            "SELECT r.rowid, r.kind, r.sub, r.obj, r.off, x.ref FROM temp.ag_r r "
-            "CROSS JOIN dismissal x ON x.client_id = r.key"):
-        reasons[rowid] = (kind, sub, obj, off)
-        refs.setdefault(rowid, set()).add(ref)
-    day = ctx.day
-    drop = [rowid for rowid, (kind, sub, obj, off) in reasons.items()
-            if _ref(kind, sub, obj, (day + dt.timedelta(days=off)).isoformat()) in refs[rowid]]
-    if drop:
-        ctx.db.execute("DELETE FROM temp.ag_r WHERE rowid IN (SELECT value FROM json_each(?))", (json.dumps(drop),))
+    """Drop the reasons set aside, in one statement (no row comes into Python: on the twin's
+    thread that would be a fight for the GIL): each reason is probed for its client's
+    dismissals, and its ref made only for the few that have some."""
+    ctx.run(f"DELETE FROM {ctx.out} WHERE rowid IN (SELECT r.rowid FROM {ctx.out} r "
+            f"CROSS JOIN dismissal x ON x.client_id = r.key WHERE +x.ref = {_ref_sql()})")
+
+
+def _sum(ctx: _Ctx, source: str) -> None:
+    """Add the reasons of `source` to their clients' rows of ag_row (score, first date, kinds as
+    bits): one pass, no sorting, each reason adds to its row (its kind OR-ed in)."""
+    ctx.run(f"INSERT INTO temp.ag_row (key, score, first, kinds, tier, dnc, grp) "
+            f"SELECT r.key, r.s, r.off, r.bit, r.tier, r.dnc, r.dnc * {_DNC} "
+            f"FROM {source} r WHERE true ON CONFLICT (key) DO UPDATE SET score = score + excluded.score, "
+            "first = min(first, excluded.first), kinds = kinds | excluded.kinds")
 
 
 def _rank(ctx: _Ctx) -> tuple[dict[str, int], list[int]]:
-    """Sum each client's reasons into one row of ag_row (score, first date, kinds as bits, group);
-    return the clients per reason kind and the rows per group (to do, tried, done, do-not-call,
-    snoozed)."""
-    # one pass, no sorting: each reason adds to its row (its kind OR-ed in)
-    ctx.run(f"INSERT INTO temp.ag_row (key, score, first, kinds, tier, dnc, grp) "
-            f"SELECT r.key, r.s, r.off, r.bit, r.tier, r.dnc, r.dnc * {_DNC} "
-            "FROM temp.ag_r r WHERE true ON CONFLICT (key) DO UPDATE SET score = score + excluded.score, "
-            "first = min(first, excluded.first), kinds = kinds | excluded.kinds")
+    """The groups of ag_row's rows (to do, tried, done, do-not-call, snoozed) once all reasons
+    are summed; return the clients per reason kind and the rows per group."""
     # the few rows called today or put off
     ctx.run("UPDATE temp.ag_row SET status = (SELECT t.status FROM temp.ag_tc t WHERE t.client_id = key) "
             "WHERE key IN (SELECT client_id FROM temp.ag_tc)")
@@ -472,15 +508,15 @@ def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
                         tier_points=ctx.tier_points.get(tier, 0) if cid is not None else 0, memo_id=mid)
     if not rows:
         return []
-    found = ctx.db.execute(
-        "SELECT r.key, r.kind, r.sub, r.obj, r.off, coalesce(r.over, max(0, -r.off)), r.amount, r.s "
-        "FROM temp.ag_r r WHERE r.key IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(rows)),)).fetchall()
+    found = ctx.db.execute(" UNION ALL ".join(
+        "SELECT r.key, r.kind, r.sub, r.obj, r.off, coalesce(r.over, max(0, -r.off)), r.amount, r.s, "
+        f"{_ref_sql()} FROM {source} r WHERE r.key IN (SELECT value FROM json_each(:keys))" for source in ctx.sources),
+        {"jd": ctx.p["jd"], "keys": json.dumps(list(rows))}).fetchall()
     facts = _facts(ctx.db, found)
     every = ctx.rules["cadence_days"]
     day = ctx.day
     sc = ctx.score
-    for key, kind, sub, obj, off, overdue, amount, points in found:
+    for key, kind, sub, obj, off, overdue, amount, points, ref in found:
         row = rows[key]
         cid = row.client_id
         x = day + dt.timedelta(days=off)
@@ -517,7 +553,7 @@ def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
             parts.append(("urgency", u))
         if ra:
             parts.append(("w:round_age", ra))
-        row.reasons.append(Reason(kind, sub, _ref(kind, sub, obj, date), x, off, overdue, amount, text, extra,
+        row.reasons.append(Reason(kind, sub, ref, x, off, overdue, amount, text, extra,
                                   tuple(parts)))
     for row in rows.values():
         row.reasons.sort(key=lambda r: (-r.score, r.date, r.ref))
@@ -814,9 +850,15 @@ def _campaigns(ctx: _Ctx) -> None:
             continue
         found.append((cid, "campaign", sub, campaign_id, (on - ctx.day).days, 0, None, w, _KIND_BITS["campaign"],
                       tier, dnc))
-    ctx.db.executemany(f"INSERT INTO temp.ag_r ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", found)
+    ctx.db.executemany(f"INSERT INTO {ctx.out} ({_COLUMNS}) VALUES ({', '.join('?' * 11)})", found)
     if found:
         ctx.kinds.add("campaign")
+
+
+# The reason kinds in two halves of about equal work on an ordinary day: with a twin connection
+# (Book.raw_pair) the second half is made on another thread, in the same snapshot.
+_FIRST_HALF = (_maturities, _birthdays, _key_dates, _festivals, _campaigns)
+_SECOND_HALF = (_memos, _holdings, _cadence)
 
 
 # --- the page's names and phones --------------------------------------------------------------------

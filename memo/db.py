@@ -7,6 +7,7 @@ begun IMMEDIATE so two writers queue on the busy timeout instead of failing half
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -27,6 +28,11 @@ SCHEMA_VERSION = 2  # PRAGMA user_version; bump with each alembic revision
 ALEMBIC_HEAD = "0002"
 BUSY_TIMEOUT_MS = 5000
 APP_NAME = "lobby-memo"
+
+
+# A thread's raw connection: the connection, its lock, the Book's generation it was opened in, and
+# the name of its scratch database (None: this SQLite has no memdb)
+_Raw = tuple[sqlite3.Connection, threading.RLock, int, str | None]
 
 
 class BookError(Exception):
@@ -75,6 +81,36 @@ def _set_pragmas(dbapi_conn) -> None:  # noqa: ANN001
     cur.close()
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """A raw connection with the pragmas, opened by URI so that ATTACH reads a URI too (a
+    scratch database in memory)."""
+    conn = sqlite3.connect(Path(path).absolute().as_uri(), uri=True, isolation_level=None,
+                           check_same_thread=False)
+    _set_pragmas(conn)
+    return conn
+
+
+def _attach_scratch(conn: sqlite3.Connection) -> str | None:
+    """Attach a new scratch database as `twin`: in memory, and shared with the connections of
+    this process that attach it by the same name (memdb). None where this SQLite has no memdb."""
+    uri = f"file:/memo-scratch-{os.getpid()}-{next(_SCRATCH)}?vfs=memdb"
+    try:
+        conn.execute("ATTACH DATABASE ? AS twin", (uri,))
+    except sqlite3.Error:
+        return None
+    return uri
+
+
+def _lock_taker(path: Path) -> sqlite3.Connection:
+    """raw_pair()'s third connection: it only ever takes the write lock for a moment, never waits."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 0")
+    return conn
+
+
+_SCRATCH = itertools.count()  # names the scratch databases of the process
+
+
 def _make_engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
 
@@ -108,9 +144,13 @@ class Book:
         self._engine = engine
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._raw_conns: list[tuple[sqlite3.Connection, threading.RLock, int]] = []
+        self._raw_conns: list[_Raw] = []
         self._generation = 0  # bumped by close(): a thread's older connection is gone
         self.commit_hooks: list[Callable[[], None]] = []  # called on each commit (any thread)
+        # raw_pair(): the second reader (and the scratch database it has attached), and the
+        # connection that holds the write lock a moment while the two begin
+        self._twin_lock = threading.Lock()
+        self._twin: list | None = None  # [reader, scratch uri or None, locker]
 
     def __repr__(self) -> str:
         return f"Book(path={self.path!r})"
@@ -157,19 +197,21 @@ class Book:
         with _immediate(self.path, before_commit=self._committed) as conn:
             yield conn
 
+    def _thread_raw(self) -> _Raw:
+        mine = getattr(self._local, "raw", None)
+        if mine is None or mine[2] != self._generation:  # none yet, or closed since
+            conn = _connect(self.path)
+            mine = self._local.raw = (conn, threading.RLock(), self._generation, _attach_scratch(conn))
+            with self._lock:
+                self._raw_conns.append(mine)
+        return mine
+
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """This thread's own sqlite3 connection inside one read transaction (one snapshot), for
         hot read paths: no SQLAlchemy, not even imported. Held under the connection's lock, so
         close() from another thread waits for the read to end instead of pulling it away."""
-        mine = getattr(self._local, "raw", None)
-        if mine is None or mine[2] != self._generation:  # none yet, or closed since
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            _set_pragmas(conn)
-            mine = self._local.raw = (conn, threading.RLock(), self._generation)
-            with self._lock:
-                self._raw_conns.append(mine)
-        conn, lock, _ = mine
+        conn, lock, *_ = self._thread_raw()
         with lock:
             if conn.in_transaction:  # a read inside a read: the same snapshot
                 yield conn
@@ -179,6 +221,61 @@ class Book:
                 yield conn
             finally:
                 conn.execute("COMMIT")  # read only: ends the snapshot
+
+    @contextmanager
+    def raw_pair(self) -> Iterator[tuple[sqlite3.Connection, sqlite3.Connection | None]]:
+        """raw(), and beside it, when it can be had at once, a second connection reading the very
+        same snapshot: another thread can then share one long read (the today list) over the
+        machine's cores. Both have the first connection's own scratch database attached as
+        `twin` (in memory; every raw() connection has one): the second connection's thread writes
+        its rows there and commits, which ends its read, and the first reads them (its own read
+        of `twin` must begin after that commit: until then it waits for the second).
+
+        The second is None, and the caller does the whole read itself, inside a read already
+        begun, while another thread has the pair, while a writer holds the book's write lock, and
+        where this SQLite cannot share a memory database."""
+        conn, lock, _, scratch = self._thread_raw()
+        with lock:
+            if conn.in_transaction or scratch is None or not self._twin_lock.acquire(blocking=False):
+                with self.raw() as same:
+                    yield same, None
+                return
+            try:
+                twin = self._begin_pair(conn, scratch)
+                try:
+                    yield conn, twin
+                finally:
+                    if twin is not None and twin.in_transaction:  # its thread failed half-way
+                        twin.execute("ROLLBACK")
+                    conn.execute("COMMIT")
+            finally:
+                self._twin_lock.release()
+
+    def _begin_pair(self, conn: sqlite3.Connection, scratch: str) -> sqlite3.Connection | None:
+        """BEGIN on `conn`, and on the twin in the same snapshot (None if that cannot be had):
+        both take their snapshot while the third connection holds the write lock, so no commit
+        falls between them. Called with the pair's lock held and `conn` outside a transaction."""
+        if self._twin is None:
+            self._twin = [_connect(self.path), None, _lock_taker(self.path)]
+        twin, attached, locker = self._twin
+        if attached != scratch:  # the twin writes into the scratch of the connection it pairs
+            if attached is not None:
+                twin.execute("DETACH DATABASE twin")
+                self._twin[1] = None
+            twin.execute("ATTACH DATABASE ? AS twin", (scratch,))
+            self._twin[1] = scratch
+        try:
+            locker.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # a writer is at work (or the book is read-only)
+            conn.execute("BEGIN")
+            return None
+        try:
+            for reader in (conn, twin):
+                reader.execute("BEGIN")
+                reader.execute("SELECT 1 FROM sqlite_schema LIMIT 1")  # the snapshot is taken here
+        finally:
+            locker.execute("ROLLBACK")
+        return twin
 
     def setting(self, key: str, default: Any = None) -> Any:
         """One setting's JSON value, read without the ORM."""
@@ -192,9 +289,14 @@ class Book:
         with self._lock:
             conns, self._raw_conns = self._raw_conns, []
             self._generation += 1
-        for conn, lock, _ in conns:
+        for conn, lock, *_ in conns:
             with lock:  # a read in flight on another thread ends first
                 conn.close()
+        with self._twin_lock:
+            twin, self._twin = self._twin, None
+            if twin is not None:
+                twin[0].close()
+                twin[2].close()
 
 
 def open_book(path: Path | str | None = None) -> Book:

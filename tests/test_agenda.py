@@ -862,22 +862,23 @@ def test_birthday_reasons_match_a_naive_recomputation(book: Book, day: dt.date, 
 
 @contextmanager
 def traced(book: Book, sink: list[str]):  # noqa: ANN201
+    """compute's statements, all made on the one connection (no twin: the twin's are the same)."""
     original = book.raw
 
     @contextmanager
-    def raw():  # noqa: ANN202
+    def raw_pair():  # noqa: ANN202
         with original() as db:
             db.set_trace_callback(sink.append)
             try:
-                yield db
+                yield db, None
             finally:
                 db.set_trace_callback(None)
 
-    book.raw = raw
+    book.raw_pair = raw_pair
     try:
         yield
     finally:
-        del book.raw
+        del book.raw_pair
 
 
 def test_reason_queries_use_their_indexes(book: Book) -> None:
