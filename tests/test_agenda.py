@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import sqlite3
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -881,7 +882,8 @@ def traced(book: Book, sink: list[str]):  # noqa: ANN201
         del book.raw_pair
 
 
-def test_reason_queries_use_their_indexes(book: Book) -> None:
+def _every_kind(book: Book) -> None:
+    """30 clients with a reason of every kind, calls, snoozes and dismissals."""
     for i in range(30):
         tier = ("private", "platinum", "gold", "regular")[i % 4]
         cid = client(book, tier=tier, birthday=("1970-11-30", "农历十月初八", "")[i % 3],
@@ -899,6 +901,10 @@ def test_reason_queries_use_their_indexes(book: Book) -> None:
             calls.snooze(book, cid, D(2026, 12, 5), on=D(2026, 11, 27))
             calls.dismiss(book, cid, "request", "memo:1", on=D(2026, 11, 27))
     call(book, 1, "reached", TODAY)
+
+
+def test_reason_queries_use_their_indexes(book: Book) -> None:
+    _every_kind(book)
     seen: list[str] = []
     with traced(book, seen):
         for day in (TODAY, D(2026, 9, 24), D(2026, 11, 30)):  # a Sunday, a festival eve, a Monday
@@ -945,6 +951,59 @@ def test_campaign_invitation_and_reminder_on_the_list(book: Book) -> None:
 
 
 # --- the list stays made between pages -------------------------------------------------------------
+
+
+DAYS = (TODAY, D(2026, 9, 24), D(2026, 11, 30), D(2026, 12, 3))  # a Sunday, a festival eve, a Monday...
+
+
+def test_the_list_is_the_same_made_on_two_connections_or_one(book: Book, monkeypatch) -> None:
+    _every_kind(book)
+    calls.dismiss(book, 3, "cadence", "cadence:2025-03-02", on=TODAY)
+    twins = []
+    real = agenda._Twin
+    monkeypatch.setattr(agenda, "_Twin", lambda *a: twins.append(1) or real(*a))
+    seen = set()
+    for day in DAYS:
+        paired = compute(book, day, fresh=True)
+        with book._twin_lock:  # noqa: SLF001  (the pair is busy: all on one connection)
+            alone = compute(book, day, fresh=True)
+            alone_page = compute(book, day, limit=5, offset=5, kinds={"cadence", "request"})
+        assert paired == alone and paired.all_total > 10
+        seen |= {kind for kind, n in paired.counts.items() if n}
+        compute(book, day, fresh=True)
+        # another page, filtered: read again from both halves, where the list was made
+        assert compute(book, day, limit=5, offset=5, kinds={"cadence", "request"}) == alone_page
+    assert {"maturity", "birthday", "festival", "request", "callback", "holding", "cadence"} <= seen  # both halves
+    assert len(twins) == 2 * len(DAYS)  # made on two connections but when the pair was busy; read again
+
+
+def test_a_writer_at_work_leaves_the_list_on_one_connection_and_right(book: Book, monkeypatch) -> None:
+    _every_kind(book)
+    expected = compute(book, TODAY, fresh=True)
+    twins = []
+    monkeypatch.setattr(agenda, "_Twin", lambda *a: twins.append(1))
+    writer = sqlite3.connect(book.path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # the write lock held: two reads could not be made one snapshot
+        assert compute(book, TODAY, fresh=True) == expected and twins == []
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_an_error_on_the_twin_thread_is_raised_and_the_book_stays_usable(book: Book, monkeypatch) -> None:
+    _every_kind(book)
+    expected = compute(book, TODAY, fresh=True)
+
+    def broken(ctx) -> None:  # noqa: ANN001
+        ctx.db.execute("SELECT no_such_column FROM client")
+
+    monkeypatch.setattr(agenda, "_SECOND_HALF", (agenda._memos, broken))
+    with pytest.raises(sqlite3.OperationalError, match="no_such_column"):
+        compute(book, TODAY, fresh=True)
+    monkeypatch.undo()
+    assert compute(book, TODAY) == expected  # nothing half-made is taken for the list
+    assert compute(book, TODAY, fresh=True) == expected
 
 
 def test_another_page_or_filter_reads_the_list_made_and_a_write_makes_it_again(book: Book, monkeypatch) -> None:

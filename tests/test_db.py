@@ -490,6 +490,79 @@ def test_writes_begin_immediate(bk: Book) -> None:
     assert "BEGIN IMMEDIATE" in statements
 
 
+# --- two connections, one snapshot (Book.raw_pair) -------------------------------------------------
+
+
+def _clients(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM client").fetchone()[0]
+
+
+def test_raw_pair_reads_one_snapshot_on_two_connections(bk: Book) -> None:
+    ops.add_client(bk, "甲")
+    with bk.raw_pair() as (first, second):
+        assert second is not None and second is not first
+        assert _clients(first) == _clients(second) == 1
+        ops.add_client(bk, "乙")  # committed by another connection after both began: seen by neither
+        assert _clients(first) == _clients(second) == 1
+        # the second writes into the first's scratch and commits; the first reads it after
+        second.execute("CREATE TABLE twin.handed (x)")
+        second.execute("INSERT INTO twin.handed VALUES ('from the twin')")
+        second.execute("COMMIT")
+        assert first.execute("SELECT x FROM twin.handed").fetchall() == [("from the twin",)]
+        assert _clients(first) == 1
+    with bk.raw_pair() as (first, second):
+        assert _clients(first) == _clients(second) == 2
+
+
+def test_raw_pair_gives_no_twin_inside_a_read_while_another_thread_has_it_or_a_writer_works(bk: Book) -> None:
+    with bk.raw() as outer, bk.raw_pair() as (first, second):  # inside a read: that read, alone
+        assert first is outer and second is None
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with bk.raw_pair() as (_first, second):
+            assert second is not None
+            holding.set()
+            release.wait(10)
+
+    other = threading.Thread(target=hold)
+    other.start()
+    try:
+        assert holding.wait(10)
+        with bk.raw_pair() as (first, second):
+            assert second is None and _clients(first) == 0
+    finally:
+        release.set()
+        other.join(10)
+    writer = sqlite3.connect(bk.path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # a writer at work: the two could not be made one snapshot
+        with bk.raw_pair() as (first, second):
+            assert second is None and _clients(first) == 0
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with bk.raw_pair() as (_first, second):
+        assert second is not None
+
+
+def test_each_threads_scratch_is_its_own(bk: Book) -> None:
+    def hand(value: str) -> None:
+        with bk.raw_pair() as (first, second):
+            assert second is not None
+            second.execute("CREATE TABLE IF NOT EXISTS twin.handed (x)")
+            second.execute("DELETE FROM twin.handed")
+            second.execute("INSERT INTO twin.handed VALUES (?)", (value,))
+            second.execute("COMMIT")
+
+    hand("main")
+    other = threading.Thread(target=hand, args=("other",))
+    other.start()
+    other.join(10)
+    with bk.raw() as conn:  # the twin wrote into the other thread's scratch since: this one's is kept
+        assert conn.execute("SELECT x FROM twin.handed").fetchall() == [("main",)]
+
+
 # --- no file at import; MEMO_DB -------------------------------------------------------------------------------
 
 
