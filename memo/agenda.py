@@ -7,6 +7,8 @@ sqlite3 (maturities by date, rolling deposits by their chain keys, birthdays and
 partial index, cadence by (tier, last contact)) whose rows go into a scratch table of the
 connection, never into Python. There they are summed per client (one upsert pass), counted and
 ordered; only the page's rows and reasons come out, and names and phones are read for them.
+When a second connection in the same snapshot can be had (Book.raw_pair), half of the kinds are
+made on it by another thread, beside the first half: SQLite works without the GIL.
 
 "Handled": a reason is off the list once the client was reached (any call outcome but no answer,
 kept in client.last_contact_on) on or after the day the reason first came up, or once it was
