@@ -607,6 +607,7 @@ class _Planner:
         self.name_keys: dict[str, tuple[str, str]] = {}
         self.dates: dict[tuple, tuple] = {}
         self.kinds: dict[str, str] = {}
+        self.want_keys = True  # a dry run stores nothing: no pinyin keys to make
         # inside the caller's transaction: one snapshot (and, writing, the write lock)
         self.next_id = 1 + raw.execute("SELECT coalesce(max(id), 0) FROM client").fetchone()[0]
         self.first_new = self.next_id
@@ -699,7 +700,7 @@ class _Planner:
     def _new_client(self, name: str, last4: str | None, tier: str, bday: Birthday | None) -> int:
         cid = self.next_id
         self.next_id += 1
-        if name:
+        if name and self.want_keys:
             keys = self.name_keys.get(name)
             if keys is None:
                 keys = self.name_keys[name] = _keys(name)
@@ -824,7 +825,7 @@ class _Planner:
                     c.update(changes)
                 if cid >= self.first_new:  # made by an earlier row of this file: c is its row
                     c["birth_leap"] = int(bool(c["birth_leap"]))
-                    if "name" in changes:
+                    if "name" in changes and self.want_keys:
                         c["name_initials"], c["name_pinyin"] = _keys(c["name"])
                 else:
                     self.plan.client_updates.setdefault(cid, {}).update(changes)
@@ -865,7 +866,8 @@ class _Planner:
         return "create" if created else "update" if updated else "unchanged"
 
 
-def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime) -> _Plan:
+def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime, keys: bool = True) -> _Plan:
+    """What the file would do to the book; `keys`: make the new clients' pinyin keys (to store)."""
     rows = iter(read_table(path))
     header: list[Any] | None = None
     row_no = 0
@@ -902,6 +904,7 @@ def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime)
     del by_index
     planner = _Planner(raw, today, now, *(
         {v for v in columns.get(f, ()) if type(v) is str and v} for f in ("phone", "name")))  # noqa: E721
+    planner.want_keys = keys
     planner.plan_rows(numbers, columns, bad, names)
     return planner.plan
 
@@ -1114,7 +1117,7 @@ def run_import(book: Book, path: Path | str, dry_run: bool = False, strict: bool
 def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, now: dt.datetime) -> ImportReport:
     if dry_run:
         with book.raw() as raw:
-            plan = _plan(raw, path, today, now)
+            plan = _plan(raw, path, today, now, keys=False)
         return ImportReport(str(path), plan.outcomes, dry_run=True, strict=strict, applied=False)
     applied = False
     with book.raw_write() as raw:

@@ -197,6 +197,16 @@ def test_dry_run_changes_nothing(book, tmp_path: Path) -> None:
     assert q(book, "SELECT count(*) FROM deposit") == [(0,)]
 
 
+def test_a_dry_run_makes_no_pinyin_keys(book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from memo import importer
+
+    made = []
+    monkeypatch.setattr(importer, "_keys", lambda name: made.append(name) or ("", ""))
+    path = write_csv(tmp_path / "k.csv", [HEAD, *ROWS])
+    assert plan_import(book, path, today=TODAY).created == 2 and made == []  # nothing to store: no keys
+    assert run_import(book, path, today=TODAY).created == 2 and sorted(made) == ["张三", "李四"]
+
+
 def test_strict_is_all_or_nothing(book, tmp_path: Path) -> None:
     bad = [HEAD, *ROWS, ["王五", "12345", "", "", "", "", "", "", ""]]
     path = write_csv(tmp_path / "s.csv", bad)
