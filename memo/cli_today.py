@@ -173,8 +173,8 @@ def row_json(row, privacy: bool = False) -> dict:  # noqa: ANN001
     reasons = []
     for r in row.reasons:
         item = {"kind": r.kind, "detail": _detail(r, privacy), "date": r.date.isoformat(), "days": r.days}
-        if r.amount_fen is not None and not privacy:
-            item["amount"] = json_yuan(r.amount_fen)
+        if r.amount_fen is not None:
+            item["amount"] = json_yuan(r.amount_fen, privacy)  # "***" when masked, as every command writes it
         item.update({"sub": r.sub, "ref": r.ref, "overdue": r.overdue, "score": _score(r.score),
                      "score_text": points(r.score), "text": mask_private(r.text) if privacy else r.text})
         reasons.append(item)

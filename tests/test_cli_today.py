@@ -228,7 +228,7 @@ def test_privacy_mode_masks_numbers_and_amounts(run: Run, ids: dict[str, int], t
     rows = run.today()
     zhang = _by_id(rows)[ids["zhang"]]
     assert zhang["phones"] == ["138****8000"] and zhang["masked"] is True
-    assert "amount" not in zhang["reasons"][0] and "500" not in zhang["reasons"][0]["detail"]
+    assert zhang["reasons"][0]["amount"] == "***" and "500" not in zhang["reasons"][0]["detail"]
     run.ok("today", "--date", D, "--csv", str(tmp_path / "t.csv"), "--ics", str(tmp_path / "t.ics"))
     for name in ("t.csv", "t.ics"):
         text = (tmp_path / name).read_text(encoding="utf-8-sig")
