@@ -25,7 +25,8 @@ The breakdown (on unless --no-breakdown) runs each day again, on one thread, wit
 median ms per step of compute (the module's own functions, wrapped for the run) and per SQL
 statement (executed and fetched through a timing proxy of the sqlite3 connection), with the
 rows each statement returns and its EXPLAIN QUERY PLAN. Probes cost a little, so the breakdown
-sums to a bit more than the timed median. --profile DAY writes a cProfile of --runs calls to
+sums to a bit more than the timed median (TOPQ=N in the environment lists the N slowest
+statements; 6 by default). --profile DAY writes a cProfile of --runs calls to
 bench/out/today.prof and prints the top functions by cumulative time.
 
 Target: <= 150 ms at 100,000 clients. Results: printed, and bench/out/today.json.
@@ -70,7 +71,7 @@ DAYS = {
 }
 # compute's steps besides the reason kinds (memo.agenda's module functions; the kinds are wrapped
 # where compute finds them, in its two halves)
-STEPS = ("rules", "_today_calls", "_dismissed", "_rank", "_page", "_hydrate")
+STEPS = ("rules", "_today_calls", "_dismissed", "_sum", "_rank", "_page", "_hydrate")
 HALVES = ("_FIRST_HALF", "_SECOND_HALF")
 
 
@@ -211,7 +212,7 @@ def _call(book: Book, day: dt.date, limit: int, cpu: list[float] | None = None, 
 @contextlib.contextmanager
 def _one_thread(book: Book):  # noqa: ANN202
     """compute as it runs when the twin connection is busy (Book.raw_pair gives none): all on one."""
-    with book._twin_lock:  # noqa: SLF001
+    with book.alone():
         yield
 
 

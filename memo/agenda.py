@@ -201,28 +201,28 @@ def _off(date: str) -> str:
 # Python once (ag_w, ag_k), and the queries carry constants.
 _COLUMNS = "key, kind, sub, obj, off, over, amount, s, bit, tier, dnc"
 
-_TEMP = (
+_TEMP = {  # the scratch tables, by name
     # what the tables below were made for (day, rules, the book's data_version) and what came of
     # them: another page of the same list reads them again
-    "CREATE TEMP TABLE IF NOT EXISTS ag_made (stamp TEXT, state TEXT)",
-    "CREATE TEMP TABLE IF NOT EXISTS ag_rb (client_id INTEGER PRIMARY KEY, before TEXT)",
-    "CREATE TEMP TABLE IF NOT EXISTS ag_tc (client_id INTEGER PRIMARY KEY, status TEXT)",
-    "CREATE TEMP TABLE IF NOT EXISTS ag_hide (client_id INTEGER PRIMARY KEY)",
+    "ag_made": "CREATE TEMP TABLE IF NOT EXISTS ag_made (stamp TEXT, state TEXT)",
+    "ag_rb": "CREATE TEMP TABLE IF NOT EXISTS ag_rb (client_id INTEGER PRIMARY KEY, before TEXT)",
+    "ag_tc": "CREATE TEMP TABLE IF NOT EXISTS ag_tc (client_id INTEGER PRIMARY KEY, status TEXT)",
+    "ag_hide": "CREATE TEMP TABLE IF NOT EXISTS ag_hide (client_id INTEGER PRIMARY KEY)",
     # per maturity date of the window: when its call came up, working days left, the confirm day,
     # date - day, days since it came up, days since the confirm day, and their urgency points
-    "CREATE TEMP TABLE IF NOT EXISTS ag_w (m TEXT PRIMARY KEY, came_up TEXT, left INTEGER, confirm TEXT, "
-    "off INTEGER, up_late INTEGER, confirm_late INTEGER, u INTEGER, confirm_u INTEGER)",
+    "ag_w": "CREATE TEMP TABLE IF NOT EXISTS ag_w (m TEXT PRIMARY KEY, came_up TEXT, left INTEGER, confirm TEXT, "
+            "off INTEGER, up_late INTEGER, confirm_late INTEGER, u INTEGER, confirm_u INTEGER)",
     # yearly anchors with an occurrence near the day: the date, the year ages count in, date - day,
     # urgency points when late
-    "CREATE TEMP TABLE IF NOT EXISTS ag_k (kind TEXT, month INTEGER, day INTEGER, leap INTEGER, x TEXT, "
-    "year INTEGER, off INTEGER, u INTEGER)",
-    "CREATE TEMP TABLE IF NOT EXISTS ag_roll (term INTEGER, phase INTEGER, day INTEGER, m TEXT)",
-    f"CREATE TEMP TABLE IF NOT EXISTS ag_r ({_COLUMNS})",
+    "ag_k": "CREATE TEMP TABLE IF NOT EXISTS ag_k (kind TEXT, month INTEGER, day INTEGER, leap INTEGER, x TEXT, "
+            "year INTEGER, off INTEGER, u INTEGER)",
+    "ag_roll": "CREATE TEMP TABLE IF NOT EXISTS ag_roll (term INTEGER, phase INTEGER, day INTEGER, m TEXT)",
+    "ag_r": f"CREATE TEMP TABLE IF NOT EXISTS ag_r ({_COLUMNS})",
     # one row per key: what the ranking needs
-    "CREATE TEMP TABLE IF NOT EXISTS ag_row (key INTEGER PRIMARY KEY, score INTEGER, first INTEGER, kinds INTEGER, "
-    "tier TEXT, dnc INTEGER, status TEXT, grp INTEGER DEFAULT 0)",
-)
-_TEMP_TABLES = ("ag_rb", "ag_tc", "ag_hide", "ag_w", "ag_k", "ag_roll", "ag_r", "ag_row")
+    "ag_row": "CREATE TEMP TABLE IF NOT EXISTS ag_row (key INTEGER PRIMARY KEY, score INTEGER, first INTEGER, "
+              "kinds INTEGER, tier TEXT, dnc INTEGER, status TEXT, grp INTEGER DEFAULT 0)",
+}
+_TEMP_TABLES = tuple(table for table in _TEMP if table != "ag_made")  # emptied for each list made
 _KIND_BITS = {kind: 1 << i for i, kind in enumerate(REASON_KINDS)}
 
 
@@ -239,7 +239,7 @@ _MEMO_KEYS = 1 << 40
 class _Ctx:
     """One computation: the day, the rules, the scorer and the SQL parameters every query shares."""
 
-    def __init__(self, db, book: Book, day: dt.date, rules_: dict[str, Any]):  # noqa: ANN001
+    def __init__(self, db, book: Book | None, day: dt.date, rules_: dict[str, Any]):  # noqa: ANN001
         self.db = db
         self.book = book
         self.day = day
@@ -249,7 +249,7 @@ class _Ctx:
         self.left: dict[str, int] = {}  # working days left to each maturity date of the window
         self.kinds: set[str] = set()  # the kinds that have reasons today
         self.tier_points = {k: round(float(v) * 10) for k, v in rules_["tier_points"].items() if k in TIERS}
-        self.out = "temp.ag_r"  # where the reasons go: the twin's to its scratch table twin.ag_r
+        self.out = "temp.ag_r"  # where the reasons go: the second half's to the scratch table twin.ag_r
         self.sources = ["temp.ag_r"]  # where the list's reasons are, once made
 
     def run(self, sql: str, **params: Any) -> None:
@@ -275,9 +275,10 @@ def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: s
     day and rules, with nothing written to the book since (PRAGMA data_version), only reads the
     page again. `fresh` makes it all again regardless (what the benchmark times).
 
-    Every reason is made in SQL into a scratch table of this connection (TEMP: nothing of the
-    book is written), summed per client there, counted and ordered there; only the page's rows
-    and their reasons come into Python, and become Reason objects with their words.
+    Every reason is made in SQL into a scratch table (TEMP, or with a second connection
+    (Book.raw_pair), half of them into its scratch database in memory: nothing of the book is
+    written), summed per client, counted and ordered there; only the page's rows and their
+    reasons come into Python, and become Reason objects with their words.
     """
     from memo import workdays
 
@@ -297,10 +298,10 @@ def compute(book: Book, day: dt.date, *, kinds: set[str] | None = None, tiers: s
 def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | None, kinds: set[str] | None,
              tiers: set[str] | None, clients: set[int] | None, limit: int | None, offset: int,
              fresh: bool) -> Agenda:
-    with book.raw_pair() as (db, twin):
+    with book.raw_pair() as (db, second):
         # read before the first table: a write landing after it makes the next call start again
         version = db.execute("PRAGMA data_version").fetchone()[0]
-        for sql in _TEMP:
+        for sql in _TEMP.values():
             db.execute(sql)
         ctx = _Ctx(db, book, day, r)
         stamp = json.dumps([day.isoformat(), r, wait_since and wait_since.isoformat(), version], sort_keys=True)
@@ -308,7 +309,7 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
         if made is not None:
             counts, sizes, ctx.left, ctx.sources = json.loads(made[0])
         else:
-            counts, sizes = _make(ctx, wait_since, twin)
+            counts, sizes = _make(ctx, wait_since, second)
             db.execute("INSERT INTO temp.ag_made VALUES (?, ?)",
                        (stamp, json.dumps([counts, sizes, ctx.left, ctx.sources])))
         where, params = _shown(kinds, tiers, clients)
@@ -325,16 +326,20 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
     )
 
 
-def _make(ctx: _Ctx, wait_since: dt.date | None, twin) -> tuple[dict[str, int], list[int]]:  # noqa: ANN001
-    """Every reason into ag_r, every row into ag_row; the counts per kind and the groups' sizes."""
+def _make(ctx: _Ctx, wait_since: dt.date | None, second) -> tuple[dict[str, int], list[int]]:  # noqa: ANN001
+    """Every reason into ag_r, every row into ag_row; the counts per kind and the groups' sizes.
+    With a `second` connection, the second half of the kinds is made there by another thread."""
     db = ctx.db
     db.execute("DELETE FROM temp.ag_made")  # half-made tables are never taken for made ones
     for table in _TEMP_TABLES:
         db.execute(f"DELETE FROM temp.{table}")
     _today_calls(ctx)
-    helper = _Twin(ctx, twin) if twin is not None else None
+    other = None
+    if second is not None:
+        other = _SecondHalf(ctx, second)
+        other.start()
     try:
-        for kind in _FIRST_HALF if helper else _FIRST_HALF + _SECOND_HALF:
+        for kind in _FIRST_HALF if other is not None else _FIRST_HALF + _SECOND_HALF:
             kind(ctx)
         ctx.run('INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM snooze WHERE "on" <= :d AND until > :d')
         if wait_since is not None:
@@ -342,38 +347,43 @@ def _make(ctx: _Ctx, wait_since: dt.date | None, twin) -> tuple[dict[str, int], 
             ctx.run("INSERT OR IGNORE INTO temp.ag_hide SELECT client_id FROM contact "
                     "WHERE at >= :since AND at < :d AND outcome = 'no_answer'", since=wait_since.isoformat())
         _dismissed(ctx)
-        _sum(ctx, ctx.out)  # while the twin may still be at work
-    finally:
-        if helper:
-            helper.join()
-    if helper:
-        ctx.kinds |= helper.result()
-        ctx.sources.append(helper.ctx.out)  # read where it is: no copy
-        _sum(ctx, helper.ctx.out)
+        _sum(ctx, ctx.out)  # while the other half may still be in the making
+    except BaseException:
+        if other is not None:
+            second.interrupt()  # its work is lost anyway: stop it rather than wait for it
+            other.join()
+        raise
+    if other is not None:
+        other.join()
+        ctx.kinds |= other.result()
+        ctx.sources.append(other.ctx.out)  # read where it is: no copy
+        _sum(ctx, other.ctx.out)
     return _rank(ctx)
 
 
-class _Twin(threading.Thread):
-    """The second half of the reasons, made on the twin connection by another thread (SQLite
-    lets go of the GIL while it works): into twin.ag_r, in the first connection's own scratch
-    database (Book.raw_pair), the dismissed ones dropped, then committed for the first connection
-    to read; they stay there with the list, as its other reasons stay in temp.ag_r."""
+class _SecondHalf(threading.Thread):
+    """The second half of the reason kinds, made on the second connection by another thread
+    (SQLite lets go of the GIL while it works): into twin.ag_r, in the first connection's own
+    scratch database (Book.raw_pair), the dismissed ones dropped, then committed for the first
+    connection to read; they stay there with the list, as its other reasons stay in temp.ag_r."""
 
     def __init__(self, ctx: _Ctx, db):  # noqa: ANN001
-        super().__init__(name="memo-today-twin", daemon=True)
-        self.ctx = _Ctx(db, ctx.book, ctx.day, ctx.rules)
+        super().__init__(name="memo-today-second", daemon=True)
+        # no book: a kind of this half that reads the book on its own (book.setting(), workdays)
+        # would do it outside the snapshot, on a connection of this short-lived thread
+        self.ctx = _Ctx(db, None, ctx.day, ctx.rules)
         self.ctx.out = "twin.ag_r"
         self.error: BaseException | None = None
-        self.start()
 
     def run(self) -> None:
         ctx, db = self.ctx, self.ctx.db
         try:
-            for sql in _TEMP:
-                db.execute(sql)
-            db.execute(f"CREATE TABLE IF NOT EXISTS twin.ag_r ({_COLUMNS})")
-            for table in ("temp.ag_tc", "temp.ag_rb", "twin.ag_r"):
-                db.execute(f"DELETE FROM {table}")
+            # today's calls again, into this connection's own temp tables (the kinds read them)
+            for table in ("ag_tc", "ag_rb"):
+                db.execute(_TEMP[table])
+                db.execute(f"DELETE FROM temp.{table}")
+            db.execute(f"CREATE TABLE IF NOT EXISTS {ctx.out} ({_COLUMNS})")
+            db.execute(f"DELETE FROM {ctx.out}")
             _today_calls(ctx)
             for kind in _SECOND_HALF:
                 kind(ctx)
@@ -422,8 +432,8 @@ def _ref_sql() -> str:
 
 
 def _dismissed(ctx: _Ctx) -> None:
-    """Drop the reasons set aside, in one statement (no row comes into Python: on the twin's
-    thread that would be a fight for the GIL): each reason is probed for its client's
+    """Drop the reasons set aside, in one statement (no row comes into Python: on the second
+    half's thread that would be a fight for the GIL): each reason is probed for its client's
     dismissals, and its ref made only for the few that have some."""
     ctx.run(f"DELETE FROM {ctx.out} WHERE rowid IN (SELECT r.rowid FROM {ctx.out} r "
             f"CROSS JOIN dismissal x ON x.client_id = r.key WHERE +x.ref = {_ref_sql()})")
@@ -857,8 +867,10 @@ def _campaigns(ctx: _Ctx) -> None:
         ctx.kinds.add("campaign")
 
 
-# The reason kinds in two halves of about equal work on an ordinary day: with a twin connection
-# (Book.raw_pair) the second half is made on another thread, in the same snapshot.
+# The reason kinds in two halves of about equal work on an ordinary day: with a second connection
+# (Book.raw_pair) the second half is made on another thread, in the same snapshot. No kind of the
+# first half may read twin.*: its read lock would make the second half's commit fail. The second
+# half's have no book (ctx.book is None): what they need comes in through the snapshot.
 _FIRST_HALF = (_maturities, _birthdays, _key_dates, _festivals, _campaigns)
 _SECOND_HALF = (_memos, _holdings, _cadence)
 

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,34 +82,47 @@ def _set_pragmas(dbapi_conn) -> None:  # noqa: ANN001
     cur.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """A raw connection with the pragmas, opened by URI so that ATTACH reads a URI too (a
-    scratch database in memory)."""
-    conn = sqlite3.connect(Path(path).absolute().as_uri(), uri=True, isolation_level=None,
+_SCRATCH = itertools.count()  # names the scratch databases of the process
+# memdb databases shared between connections by a "/name": SQLite 3.36 and later
+SHARED_MEMDB = sqlite3.sqlite_version_info >= (3, 36)
+
+
+def _connect(path: Path, pragmas: bool = True) -> sqlite3.Connection:
+    """A raw connection, opened by URI (never creating the file) so that ATTACH reads a URI too
+    (a scratch database in memory); with the pragmas."""
+    conn = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=rw", uri=True, isolation_level=None,
                            check_same_thread=False)
-    _set_pragmas(conn)
+    if pragmas:
+        _set_pragmas(conn)
     return conn
 
 
-def _attach_scratch(conn: sqlite3.Connection) -> str | None:
-    """Attach a new scratch database as `twin`: in memory, and shared with the connections of
-    this process that attach it by the same name (memdb). None where this SQLite has no memdb."""
-    uri = f"file:/memo-scratch-{os.getpid()}-{next(_SCRATCH)}?vfs=memdb"
+def _attach_scratch(conn: sqlite3.Connection, uri: str | None = None) -> str | None:
+    """Attach the scratch database `uri` (a new one if None) as `twin`: in memory, shared with the
+    connections of this process that attach it by the same name. None where this SQLite cannot
+    share one (the caller then reads alone)."""
+    if not SHARED_MEMDB:
+        return None
+    uri = uri or f"file:/memo-scratch-{os.getpid()}-{next(_SCRATCH)}?vfs=memdb"
     try:
         conn.execute("ATTACH DATABASE ? AS twin", (uri,))
-    except sqlite3.Error:
+    except sqlite3.Error:  # no memdb in this build
         return None
     return uri
 
 
-def _lock_taker(path: Path) -> sqlite3.Connection:
-    """raw_pair()'s third connection: it only ever takes the write lock for a moment, never waits."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 0")
-    return conn
+@dataclass
+class _Pair:
+    """raw_pair()'s second reader, the scratch it has attached now, and the third connection,
+    which only ever takes the book's write lock for a moment and never waits for it."""
 
+    reader: sqlite3.Connection
+    locker: sqlite3.Connection
+    attached: str | None = None
 
-_SCRATCH = itertools.count()  # names the scratch databases of the process
+    def close(self) -> None:
+        self.reader.close()
+        self.locker.close()
 
 
 def _make_engine(path: Path) -> Engine:
@@ -147,10 +161,8 @@ class Book:
         self._raw_conns: list[_Raw] = []
         self._generation = 0  # bumped by close(): a thread's older connection is gone
         self.commit_hooks: list[Callable[[], None]] = []  # called on each commit (any thread)
-        # raw_pair(): the second reader (and the scratch database it has attached), and the
-        # connection that holds the write lock a moment while the two begin
-        self._twin_lock = threading.Lock()
-        self._twin: list | None = None  # [reader, scratch uri or None, locker]
+        self._pair_lock = threading.Lock()  # held by the thread reading with the pair
+        self._pair: _Pair | None = None  # opened on first use
 
     def __repr__(self) -> str:
         return f"Book(path={self.path!r})"
@@ -228,15 +240,16 @@ class Book:
         same snapshot: another thread can then share one long read (the today list) over the
         machine's cores. Both have the first connection's own scratch database attached as
         `twin` (in memory; every raw() connection has one): the second connection's thread writes
-        its rows there and commits, which ends its read, and the first reads them (its own read
-        of `twin` must begin after that commit: until then it waits for the second).
+        its rows there and commits, which ends its read, and the first reads them after that.
+        The first must not read `twin` before: its read lock would make that commit wait, then
+        fail ("database is locked").
 
         The second is None, and the caller does the whole read itself, inside a read already
-        begun, while another thread has the pair, while a writer holds the book's write lock, and
-        where this SQLite cannot share a memory database."""
+        begun, while another thread has the pair (or alone() holds it), while a writer holds
+        the book's write lock, and where this SQLite cannot share a memory database."""
         conn, lock, _, scratch = self._thread_raw()
         with lock:
-            if conn.in_transaction or scratch is None or not self._twin_lock.acquire(blocking=False):
+            if conn.in_transaction or scratch is None or not self._pair_lock.acquire(blocking=False):
                 with self.raw() as same:
                     yield same, None
                 return
@@ -245,37 +258,58 @@ class Book:
                 try:
                     yield conn, twin
                 finally:
-                    if twin is not None and twin.in_transaction:  # its thread failed half-way
-                        twin.execute("ROLLBACK")
-                    conn.execute("COMMIT")
+                    try:
+                        if twin is not None and twin.in_transaction:  # its thread failed half-way
+                            twin.execute("ROLLBACK")
+                    finally:
+                        conn.execute("COMMIT")
             finally:
-                self._twin_lock.release()
+                self._pair_lock.release()
+
+    @contextmanager
+    def alone(self) -> Iterator[None]:
+        """Meanwhile raw_pair() gives no second connection: every read is made on one (the
+        benchmark's "one thread" and the tests compare the two ways)."""
+        with self._pair_lock:
+            yield
 
     def _begin_pair(self, conn: sqlite3.Connection, scratch: str) -> sqlite3.Connection | None:
-        """BEGIN on `conn`, and on the twin in the same snapshot (None if that cannot be had):
-        both take their snapshot while the third connection holds the write lock, so no commit
-        falls between them. Called with the pair's lock held and `conn` outside a transaction."""
-        if self._twin is None:
-            self._twin = [_connect(self.path), None, _lock_taker(self.path)]
-        twin, attached, locker = self._twin
-        if attached != scratch:  # the twin writes into the scratch of the connection it pairs
-            if attached is not None:
-                twin.execute("DETACH DATABASE twin")
-                self._twin[1] = None
-            twin.execute("ATTACH DATABASE ? AS twin", (scratch,))
-            self._twin[1] = scratch
+        """BEGIN on `conn`, and on the second reader in the same snapshot (None if that cannot be
+        had): both take their snapshot while the third connection holds the write lock, so no
+        commit falls between them. Called with the pair's lock held and `conn` outside a
+        transaction; whatever fails, neither reader is left in a transaction of its own."""
         try:
-            locker.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:  # a writer is at work (or the book is read-only)
-            conn.execute("BEGIN")
-            return None
-        try:
-            for reader in (conn, twin):
-                reader.execute("BEGIN")
-                reader.execute("SELECT 1 FROM sqlite_schema LIMIT 1")  # the snapshot is taken here
-        finally:
-            locker.execute("ROLLBACK")
-        return twin
+            if self._pair is None:
+                self._pair = _Pair(_connect(self.path), _connect(self.path, pragmas=False))
+                self._pair.locker.execute("PRAGMA busy_timeout = 0")
+            pair = self._pair
+            if pair.reader.in_transaction:  # a read of a failed call (it should not happen)
+                pair.reader.execute("ROLLBACK")
+            if pair.attached != scratch:  # it writes into the scratch of the connection it pairs with
+                if pair.attached is not None:
+                    pair.reader.execute("DETACH DATABASE twin")
+                    pair.attached = None  # not attached to the old one, even if the next line fails
+                pair.attached = _attach_scratch(pair.reader, scratch)
+            if pair.attached is None:
+                conn.execute("BEGIN")
+                return None
+            try:
+                pair.locker.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:  # a writer is at work
+                conn.execute("BEGIN")
+                return None
+            try:
+                for reader in (conn, pair.reader):
+                    reader.execute("BEGIN")
+                    reader.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # the snapshot is taken here
+            finally:
+                pair.locker.execute("ROLLBACK")
+            return pair.reader
+        except BaseException:
+            for reader in (conn, *((self._pair.reader,) if self._pair else ())):
+                if reader.in_transaction:
+                    reader.execute("ROLLBACK")
+            raise
 
     def setting(self, key: str, default: Any = None) -> Any:
         """One setting's JSON value, read without the ORM."""
@@ -292,11 +326,10 @@ class Book:
         for conn, lock, *_ in conns:
             with lock:  # a read in flight on another thread ends first
                 conn.close()
-        with self._twin_lock:
-            twin, self._twin = self._twin, None
-            if twin is not None:
-                twin[0].close()
-                twin[2].close()
+        with self._pair_lock:
+            pair, self._pair = self._pair, None
+            if pair is not None:
+                pair.close()
 
 
 def open_book(path: Path | str | None = None) -> Book:

@@ -5,9 +5,11 @@ the indexed lookups checked against a naive recomputation, and the query plans."
 from __future__ import annotations
 
 import datetime as dt
+import contextlib
 import itertools
 import re
 import sqlite3
+import threading
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -958,14 +960,13 @@ DAYS = (TODAY, D(2026, 9, 24), D(2026, 11, 30), D(2026, 12, 3))  # a Sunday, a f
 
 def test_the_list_is_the_same_made_on_two_connections_or_one(book: Book, monkeypatch) -> None:
     _every_kind(book)
-    calls.dismiss(book, 3, "cadence", "cadence:2025-03-02", on=TODAY)
     twins = []
-    real = agenda._Twin
-    monkeypatch.setattr(agenda, "_Twin", lambda *a: twins.append(1) or real(*a))
+    real = agenda._SecondHalf
+    monkeypatch.setattr(agenda, "_SecondHalf", lambda *a: twins.append(1) or real(*a))
     seen = set()
     for day in DAYS:
         paired = compute(book, day, fresh=True)
-        with book._twin_lock:  # noqa: SLF001  (the pair is busy: all on one connection)
+        with book.alone():  # all on one connection
             alone = compute(book, day, fresh=True)
             alone_page = compute(book, day, limit=5, offset=5, kinds={"cadence", "request"})
         assert paired == alone and paired.all_total > 10
@@ -981,7 +982,7 @@ def test_a_writer_at_work_leaves_the_list_on_one_connection_and_right(book: Book
     _every_kind(book)
     expected = compute(book, TODAY, fresh=True)
     twins = []
-    monkeypatch.setattr(agenda, "_Twin", lambda *a: twins.append(1))
+    monkeypatch.setattr(agenda, "_SecondHalf", lambda *a: twins.append(1))
     writer = sqlite3.connect(book.path, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")  # the write lock held: two reads could not be made one snapshot
@@ -991,16 +992,75 @@ def test_a_writer_at_work_leaves_the_list_on_one_connection_and_right(book: Book
         writer.close()
 
 
-def test_an_error_on_the_twin_thread_is_raised_and_the_book_stays_usable(book: Book, monkeypatch) -> None:
+def test_one_reason_of_every_kind_set_aside_is_gone_made_on_two_connections_or_one(book: Book) -> None:
+    _every_kind(book)
+    covered = set()
+    for day in (TODAY, D(2026, 9, 24), D(2026, 12, 3)):  # festival reasons on the eve of 中秋
+        every = compute(book, day, fresh=True).rows
+        aside = {}
+        for row in every:
+            for r in row.reasons:
+                if row.client_id is not None and r.kind not in aside:
+                    aside[r.kind] = (row.client_id, r.ref)
+        for kind, (cid, ref) in aside.items():
+            calls.dismiss(book, cid, kind, ref, on=day)
+        for alone in (False, True):
+            with book.alone() if alone else contextlib.nullcontext():
+                rows = {row.client_id: row for row in compute(book, day, fresh=True).rows}
+            for kind, (cid, ref) in aside.items():
+                assert ref not in [r.ref for r in rows.get(cid, agenda.Row(cid, "", False, [])).reasons], (kind, alone)
+            left = sum(len(row.reasons) for row in rows.values())
+            assert left == sum(len(row.reasons) for row in every) - len(aside)
+        covered |= set(aside)
+    assert {"maturity", "birthday", "key_date", "festival", "request", "callback", "holding", "cadence"} <= covered
+
+
+def _old_ref(kind: str, sub: str, obj: int, date: str) -> str:
+    """A reason's ref as the engine wrote it in Python before the SQL expression."""
+    if kind == "maturity":
+        return f"deposit:{obj}:{date}" + (f":{sub}" if sub in ("confirm", "demand") else "")
+    if kind in ("birthday", "lunar_birthday"):
+        return f"{kind}:{date}" + (":soon" if sub == "soon" else "")
+    if kind == "key_date":
+        return f"keydate:{obj}:{date}"
+    if kind == "festival":
+        return f"festival:{workdays.FESTIVAL_KEYS[obj]}:{date}"
+    if kind == "holding":
+        return f"holding:{obj}:{sub}"
+    if kind == "cadence":
+        return f"cadence:{date}"
+    if kind == "campaign":
+        return f"campaign:{obj}:{date}:{sub}"
+    return f"memo:{obj}"
+
+
+def test_the_ref_made_in_sql_is_the_ref_of_every_kind() -> None:
+    subs = ("", "rollover", "confirm", "demand", "soon", "no_due", "never", "take_profit", "stop_loss", "invite",
+            "remind")
+    cases = [(kind, sub, obj, off) for kind in REASON_KINDS for sub in subs
+             for obj in range(len(workdays.FESTIVAL_KEYS)) for off in (-400, -8, -1, 0, 1, 3, 14, 45)]
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE r (kind, sub, obj, off)")
+    db.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", cases)
+    jd = TODAY.toordinal() + agenda._JULIAN_OF_ORDINAL_0
+    made = db.execute(f"SELECT {agenda._ref_sql()} FROM r ORDER BY rowid", {"jd": jd}).fetchall()
+    assert [m for (m,) in made] == [_old_ref(kind, sub, obj, (TODAY + dt.timedelta(days=off)).isoformat())
+                                    for kind, sub, obj, off in cases]
+
+
+def test_an_error_on_the_second_connection_is_raised_and_the_book_stays_usable(book: Book, monkeypatch) -> None:
     _every_kind(book)
     expected = compute(book, TODAY, fresh=True)
+    where = []
 
     def broken(ctx) -> None:  # noqa: ANN001
+        where.append(threading.current_thread().name)
         ctx.db.execute("SELECT no_such_column FROM client")
 
     monkeypatch.setattr(agenda, "_SECOND_HALF", (agenda._memos, broken))
     with pytest.raises(sqlite3.OperationalError, match="no_such_column"):
         compute(book, TODAY, fresh=True)
+    assert where == ["memo-today-second"]
     monkeypatch.undo()
     assert compute(book, TODAY) == expected  # nothing half-made is taken for the list
     assert compute(book, TODAY, fresh=True) == expected

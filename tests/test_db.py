@@ -514,14 +514,59 @@ def test_raw_pair_reads_one_snapshot_on_two_connections(bk: Book) -> None:
         assert _clients(first) == _clients(second) == 2
 
 
+def test_raw_pair_begins_both_reads_while_no_writer_can_commit(bk: Book) -> None:
+    """The second read begins while the write lock is held: a commit cannot fall between the two."""
+    with bk.raw_pair() as (_first, second):  # the pair is opened
+        assert second is not None
+    refused = []
+
+    def at_begin(sql: str) -> None:
+        if sql == "BEGIN":
+            writer = sqlite3.connect(bk.path, timeout=0, isolation_level=None)
+            try:
+                writer.execute("BEGIN IMMEDIATE")
+                writer.execute("ROLLBACK")
+                refused.append(False)
+            except sqlite3.OperationalError as exc:
+                refused.append("locked" in str(exc))
+            finally:
+                writer.close()
+
+    bk._pair.reader.set_trace_callback(at_begin)  # noqa: SLF001
+    try:
+        with bk.raw_pair() as (_first, second):
+            assert second is not None
+    finally:
+        bk._pair.reader.set_trace_callback(None)  # noqa: SLF001
+    assert refused == [True]
+
+
+def test_a_failure_as_the_pair_begins_leaves_neither_read_open(bk: Book) -> None:
+    with bk.raw_pair() as (_first, second):
+        assert second is not None
+    second.set_progress_handler(lambda: 1, 1)  # its first read is interrupted
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="interrupt"):
+            with bk.raw_pair():
+                pass
+    finally:
+        second.set_progress_handler(None, 1)
+    ops.add_client(bk, "甲")
+    with bk.raw() as conn:  # not a stale snapshot of before the failure
+        assert _clients(conn) == 1
+    with bk.raw_pair() as (first, second):
+        assert second is not None and _clients(first) == _clients(second) == 1
+
+
 def test_raw_pair_gives_no_twin_inside_a_read_while_another_thread_has_it_or_a_writer_works(bk: Book) -> None:
     with bk.raw() as outer, bk.raw_pair() as (first, second):  # inside a read: that read, alone
         assert first is outer and second is None
     holding, release = threading.Event(), threading.Event()
+    held = []
 
     def hold() -> None:
         with bk.raw_pair() as (_first, second):
-            assert second is not None
+            held.append(second is not None)
             holding.set()
             release.wait(10)
 
@@ -534,6 +579,7 @@ def test_raw_pair_gives_no_twin_inside_a_read_while_another_thread_has_it_or_a_w
     finally:
         release.set()
         other.join(10)
+    assert held == [True]
     writer = sqlite3.connect(bk.path, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")  # a writer at work: the two could not be made one snapshot
@@ -547,9 +593,11 @@ def test_raw_pair_gives_no_twin_inside_a_read_while_another_thread_has_it_or_a_w
 
 
 def test_each_threads_scratch_is_its_own(bk: Book) -> None:
+    paired = []
+
     def hand(value: str) -> None:
-        with bk.raw_pair() as (first, second):
-            assert second is not None
+        with bk.raw_pair() as (_first, second):
+            paired.append(second is not None)
             second.execute("CREATE TABLE IF NOT EXISTS twin.handed (x)")
             second.execute("DELETE FROM twin.handed")
             second.execute("INSERT INTO twin.handed VALUES (?)", (value,))
@@ -559,7 +607,8 @@ def test_each_threads_scratch_is_its_own(bk: Book) -> None:
     other = threading.Thread(target=hand, args=("other",))
     other.start()
     other.join(10)
-    with bk.raw() as conn:  # the twin wrote into the other thread's scratch since: this one's is kept
+    assert paired == [True, True]
+    with bk.raw() as conn:  # the second wrote into the other thread's scratch since: this one's is kept
         assert conn.execute("SELECT x FROM twin.handed").fetchall() == [("main",)]
 
 
