@@ -486,3 +486,33 @@ def test_every_json_output_escapes_del_and_c1(capsys) -> None:
     cli._emit(argparse.Namespace(json=True), data, ["never printed"])
     out = capsys.readouterr().out
     assert not any(ch in out for ch in "\x7f\x85\x9b\u2028") and json.loads(out) == data
+    rows = [{"memo": "\x9b2J"}, {"name": "红"}]  # a list: one item a line, escaped the same
+    out = cli.dump_json(rows)
+    assert out.splitlines() == ["[", '  {"memo": "\\u009b2J"},', '  {"name": "红"}', "]"] and json.loads(out) == rows
+
+
+def test_json_writes_dataclasses_and_dates_as_to_jsonable_makes_them() -> None:
+    import dataclasses
+    import datetime as dt
+    import json
+
+    from memo import cli
+    from memo.codes import to_jsonable
+
+    @dataclasses.dataclass
+    class Inner:
+        on: dt.date
+        at: dt.datetime
+
+    @dataclasses.dataclass
+    class Outer:
+        name: str
+        inner: Inner
+        items: tuple
+
+    value = Outer("张三", Inner(dt.date(2026, 11, 29), dt.datetime(2026, 11, 29, 9, 30)), (1, dt.date(2026, 12, 1)))
+    for data in (value, [value, value], {"x": [value]}, []):
+        assert json.loads(cli.dump_json(data)) == to_jsonable(data)
+        assert json.loads(cli.dump_json(data, indent=None)) == to_jsonable(data)
+    with pytest.raises(TypeError, match="set is not JSON"):
+        cli.dump_json({"x": {1}})
