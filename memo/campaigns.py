@@ -4,8 +4,8 @@ A campaign has a name, a theme, a method (visit, salon, phone, SMS, product laun
 a cost estimate (fen), a frequency (one-off, weekly, monthly: later occurrences are computed
 from the first date, never stepped, so a monthly event on the 31st stays on month ends) and its
 target list: a memo.targets filter (a saved list's, kept by value), whose members are resolved
-through memo.targets when inviting. Each invited client has one Invitation: to invite, invited, accepted, attended or
-declined, with a note. Every invitation and follow-up recorded here is a Contact carrying the
+through memo.targets when inviting. Each invited client has one Invitation: to invite, invited,
+accepted, attended or declined, with a note. Every invitation and follow-up recorded here is a Contact carrying the
 campaign's id, written in the same transaction as the invitation's change.
 
 Headless: no Textual. Every write is one `book.write()` transaction; bad input raises
@@ -202,7 +202,7 @@ def _cost(raw: str | int | None) -> int | None:
     return parse_amount(raw, "cost")
 
 
-# --- target lists (memo.targets, read lazily: the campaigns work without it) -----------------------
+# --- target lists (memo.targets, imported when a campaign's list is used) --------------------------
 
 
 def _list_filter(book, list_name: str | None) -> dict:  # noqa: ANN001

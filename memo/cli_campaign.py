@@ -93,8 +93,6 @@ def _name(text: str) -> str:
     return visible(text, one_line=True, limit=200)
 
 
-
-
 def _phones(numbers: list[str], privacy: bool) -> list[str]:
     from memo.phones import mask_phone
 

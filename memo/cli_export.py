@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from memo.cli import _emit
+from memo.cli import _emit, day_of
 from memo.i18n import t
 
 __all__ = ["EXPORT_HANDLERS", "add_export_commands"]
@@ -39,7 +39,7 @@ def _export(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo.export import export_book, export_ics
 
     if args.ics:
-        today = getattr(args, "date", None) or dt.date.today()
+        today = day_of(args)
         result = export_ics(book, args.ics, args.year or today.year, full=args.full)
         data = {"path": str(result.path), "format": "ics", "year": args.year or today.year,
                 "events": result.counts["events"], "full": result.full}

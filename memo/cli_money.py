@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Sequence
 
+from memo.cli import _emit, day_of
 from memo.i18n import label, t
 from memo.text import visible
 
@@ -147,16 +147,6 @@ def lunar_birthday(args: argparse.Namespace) -> dict[str, str]:
 # --- output ---------------------------------------------------------------------------------------
 
 
-def _today(args: argparse.Namespace) -> dt.date:
-    return getattr(args, "date", None) or dt.date.today()
-
-
-def _emit(args: argparse.Namespace, data: object, human: Sequence[str]) -> int:
-    from memo.cli import _emit as emit
-
-    return emit(args, data, human)
-
-
 def _yuan(fen: int) -> str:
     """Exact yuan as a decimal string for JSON: 50000000 -> "500000.00"."""
     sign = "-" if fen < 0 else ""
@@ -227,7 +217,7 @@ def _anchor_words(kind: str, month: int, day: int, leap: bool, year: int | None)
 def _deposit(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import money, ops
 
-    today = _today(args)
+    today = day_of(args)
     command = args.deposit_command
     if command == "list":
         views = money.list_deposits(book, ops.resolve_client(book, args.client), today)
@@ -265,11 +255,11 @@ def _holding(args: argparse.Namespace, book) -> int:  # noqa: ANN001
             stop_loss=args.stop_loss, expected_yield=args.expected_yield)
         head = t("cli.holding_saved", id=view.id, product=visible(view.product, one_line=True, limit=60))
     elif command == "price":
-        view = money.price_holding(book, args.holding_id, args.price, _today(args))
+        view = money.price_holding(book, args.holding_id, args.price, day_of(args))
         head = t("cli.holding_priced", id=view.id, price=view.latest_price,
                  date=view.latest_price_date.isoformat(), pnl=money.format_pct(view.pnl_pct))
     else:  # sell
-        view = money.sell_holding(book, args.holding_id, args.price, _today(args))
+        view = money.sell_holding(book, args.holding_id, args.price, day_of(args))
         head = t("cli.holding_sold", id=view.id)
     return _emit(args, _amount_json(view), [head, _holding_line(view)])
 
@@ -298,7 +288,7 @@ def _dates(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import ops, yearly
     from memo.money import to_plain
 
-    year = args.year if args.year is not None else _today(args).year
+    year = args.year if args.year is not None else day_of(args).year
     rows = yearly.dates_for_client(book, ops.resolve_client(book, args.client), year)
     lines = []
     for d in rows:
@@ -343,7 +333,7 @@ def _calendar(args: argparse.Namespace, book) -> int:  # noqa: ANN001
         return _emit(args, done, lines)
     from memo.yearly import check_year
 
-    year = check_year(args.year if args.year is not None else _today(args).year)
+    year = check_year(args.year if args.year is not None else day_of(args).year)
     festivals = [{"key": f.key, "name": f.name_zh, "name_zh": f.name_zh, "name_en": f.name_en,
                   "date": f.date.isoformat()} for f in workdays.festivals(year)]
     days = [{"date": info.date.isoformat(), "weekday": info.date.weekday(), "workday": info.workday,

@@ -67,9 +67,10 @@ def _in_option(option: str, code: str, value: object = "") -> Exception:
 def period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
     """The period the options ask for; a CliError naming the option otherwise."""
     from memo import review
+    from memo.cli import day_of
     from memo.codes import DomainError
 
-    day = getattr(args, "date", None) or dt.date.today()
+    day = day_of(args)
     ranged = args.start is not None or args.end is not None
     given = [option for option, on in (("--from", args.start is not None), ("--to", args.end is not None),
                                        ("--week", args.week), ("--month", args.month)) if on]

@@ -591,7 +591,7 @@ class _Planner:
     stored, also the record later rows of the file merge into."""
 
     def __init__(self, raw: sqlite3.Connection, today: dt.date, now: dt.datetime, phones: set[str],
-                 names: set[str]) -> None:
+                 names: set[str], want_keys: bool = True) -> None:
         """The book's clients a row of the file can merge into (those on one of its phone numbers
         or with one of its names: _find_client looks no further), their phones and deposits,
         read by the indexes; a small file into a big book reads a few rows, not the book."""
@@ -607,7 +607,7 @@ class _Planner:
         self.name_keys: dict[str, tuple[str, str]] = {}
         self.dates: dict[tuple, tuple] = {}
         self.kinds: dict[str, str] = {}
-        self.want_keys = True  # a dry run stores nothing: no pinyin keys to make
+        self.want_keys = want_keys  # a dry run stores nothing: no pinyin keys to make
         # inside the caller's transaction: one snapshot (and, writing, the write lock)
         self.next_id = 1 + raw.execute("SELECT coalesce(max(id), 0) FROM client").fetchone()[0]
         self.first_new = self.next_id
@@ -903,8 +903,7 @@ def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime,
         columns[f] = values
     del by_index
     planner = _Planner(raw, today, now, *(
-        {v for v in columns.get(f, ()) if type(v) is str and v} for f in ("phone", "name")))  # noqa: E721
-    planner.want_keys = keys
+        {v for v in columns.get(f, ()) if type(v) is str and v} for f in ("phone", "name")), want_keys=keys)  # noqa: E721
     planner.plan_rows(numbers, columns, bad, names)
     return planner.plan
 

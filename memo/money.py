@@ -22,8 +22,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import select
 
 from memo.terms import (  # noqa: F401  (re-exported)
-    MAX_TERM_MONTHS, _first_k_on_or_after, _line, _months_between, deposit_periods, format_amount,
-    maturity_for, next_maturity_of, roll_keys,
+    MAX_TERM_MONTHS, _line, deposit_periods, format_amount, maturity_for, next_maturity_of, roll_keys,
 )
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
 from memo.db import Book

@@ -18,12 +18,12 @@ from sqlmodel import select
 
 from memo import search
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
-from memo.codes import AmbiguousClient, DomainError, to_jsonable  # noqa: F401  (re-exported)
+from memo.codes import AmbiguousClient, DomainError  # noqa: F401  (re-exported)
 from memo.db import Book
-from memo.models import MEMO_KINDS, RISKS, Client, ClientTag, Contact, Memo, Phone, Setting
+from memo.models import MEMO_KINDS, Client, ClientTag, Contact, Memo, Phone, Setting
 from memo.names import NAME_KEY_CHARS, name_keys
 from memo.phones import PhoneError, normalize_phone
-from memo.values import parse_risk, parse_tier  # noqa: F401  (re-exported)
+from memo.values import parse_honorific, parse_risk, parse_tier  # noqa: F401  (re-exported)
 
 
 
@@ -114,18 +114,6 @@ class TodayPage:
 
 
 # --- parsing user text into fields ------------------------------------------------------------
-
-_HONORIFIC_WORDS = {"先生": "mr", "mr": "mr", "mr.": "mr", "女士": "ms", "ms": "ms", "ms.": "ms",
-                    "mrs": "ms", "mrs.": "ms", "miss": "ms", "小姐": "ms"}
-
-
-def parse_honorific(raw: str) -> str | None:
-    value = raw.strip().lower()
-    if not value:
-        return None
-    if value not in _HONORIFIC_WORDS:
-        raise DomainError("client.bad_honorific", raw, "honorific")
-    return _HONORIFIC_WORDS[value]
 
 
 def parse_tags(raw: str) -> list[str]:

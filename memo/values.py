@@ -1,7 +1,7 @@
 """Values as people type them into money and client fields -> what is stored: amounts (fen),
 rates, prices and percents (decimal strings), currencies, terms (months), dates, deposit kinds,
-tiers. Pure: no database, nothing heavy to import (the importer parses 100,000 rows with these
-without loading the ORM). memo.money and memo.ops re-export them."""
+tiers, risk profiles, honorifics. Pure: no database, nothing heavy to import (the importer parses
+100,000 rows with these without loading the ORM). memo.money and memo.ops re-export them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import unicodedata
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from memo.birthdays import _cn_number
-from memo.codes import DEPOSIT_KINDS, HOLDING_KINDS, RISKS, TIERS, DomainError
+from memo.codes import DEPOSIT_KINDS, HOLDING_KINDS, HONORIFICS, RISKS, TIERS, DomainError
 from memo.terms import MAX_TERM_MONTHS
 
 MAX_FEN = 10**14  # one trillion yuan: anything above is a typo
@@ -228,9 +228,24 @@ def parse_tier(raw: str) -> str:
 
 
 def parse_risk(raw: str) -> str | None:
-    value = raw.strip().upper()
+    return _optional_code(raw, raw.strip().upper(), RISKS, {}, "client.bad_risk", "risk")
+
+
+_HONORIFIC_WORDS = {"先生": "mr", "mr.": "mr", "女士": "ms", "ms.": "ms", "mrs": "ms", "mrs.": "ms", "miss": "ms",
+                    "小姐": "ms"}
+
+
+def parse_honorific(raw: str) -> str | None:
+    return _optional_code(raw, raw.strip().lower(), HONORIFICS, _HONORIFIC_WORDS, "client.bad_honorific",
+                          "honorific")
+
+
+def _optional_code(raw: str, value: str, codes: tuple[str, ...], words: dict[str, str], code: str,
+                   field: str) -> str | None:
+    """A stored code from what was typed (`value`, folded): the code, or a word for it; None if blank."""
     if not value:
         return None
-    if value not in RISKS:
-        raise DomainError("client.bad_risk", raw, "risk")
-    return value
+    found = value if value in codes else words.get(value)
+    if found is None:
+        raise DomainError(code, raw, field)
+    return found

@@ -132,7 +132,7 @@ def _keydates(rows: list[KeyDate], year: int) -> list[dict]:
 def maturities_in_year(dep: Deposit, year: int) -> list[tuple[int, dt.date]]:
     """(period k, maturity) of an active deposit falling in solar year `year`: every rollover
     period's for a rolling deposit, else the one maturity."""
-    from memo.money import _first_k_on_or_after, _months_between, deposit_periods
+    from memo.terms import _first_k_on_or_after, _months_between, deposit_periods
 
     first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
     period = deposit_periods(dep.start, dep.term_months, dep.maturity) if dep.rollover else None

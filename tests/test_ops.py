@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from memo import cli, ops
 from memo.birthdays import Birthday
+from memo.codes import to_jsonable
 from memo.db import Book, open_book
 from memo.models import Client, Contact, Memo, Phone
 from sqlmodel import select
@@ -477,15 +478,15 @@ def test_to_jsonable(bk: Book, people: dict[str, int]) -> None:
     ops.edit_client(bk, people["shan"], birthday="农历闰六月初一", client_since="2012-05-01")
     ops.jot(bk, "要美元", people["shan"], due=DAY, now=NOW)
     card = ops.show(bk, people["shan"])
-    data = ops.to_jsonable(card)
+    data = to_jsonable(card)
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data  # plain JSON values all the way
     assert data["client_since"] == "2012-05-01"
     assert data["birthday"] == {"kind": "lunar", "month": 6, "day": 1, "year": None, "leap": True}
     assert data["open_memos"][0]["due"] == "2026-03-02"
     assert data["open_memos"][0]["created_at"] == "2026-03-02T10:00:00"
     assert data["phones"] == [{"number": "15011112222", "label": ""}]
-    assert ops.to_jsonable((DAY, [NOW])) == ["2026-03-02", ["2026-03-02T10:00:00"]]
-    assert ops.to_jsonable({"a": None, "b": 1.5}) == {"a": None, "b": 1.5}
+    assert to_jsonable((DAY, [NOW])) == ["2026-03-02", ["2026-03-02T10:00:00"]]
+    assert to_jsonable({"a": None, "b": 1.5}) == {"a": None, "b": 1.5}
 
 
 # --- settings ---------------------------------------------------------------------------------------------------
