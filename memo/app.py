@@ -14,12 +14,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from memo.codes import PRIVACY_DEFAULT_KEY, DomainError
-from memo.db import Book
+from memo.db import Book, BookError
 from memo.prefetch import Prefetch, first_page_of
 from memo.i18n import get_lang, set_lang, t
+from memo.widgets.errors import TellsWorkerErrors
 from memo.widgets.render import phone, translate_bindings
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 WATCH_INTERVAL = 1.0  # seconds between looks at PRAGMA data_version
 
 
-class MemoApp(App[None]):
+class MemoApp(TellsWorkerErrors, App[None]):  # workers run with exit_on_error=False: told, never a dead app
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -256,6 +256,12 @@ class MemoApp(App[None]):
         with self._watch_lock:
             if self._watch_conn is None:
                 return
+            try:
+                self.book.same_file()
+            except BookError:  # another program put a new file at the book's path
+                self._watch_conn.close()
+                self._watch_conn = None  # told once, as this worker's failure
+                raise
             version = self._data_version()
             if version == self._seen_version:
                 return
@@ -277,11 +283,6 @@ class MemoApp(App[None]):
             if self._watch_conn is not None:
                 self._watch_conn.close()
                 self._watch_conn = None
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Workers run with exit_on_error=False: a failure is shown, never a dead app.
-        if event.state == WorkerState.ERROR and not isinstance(event.worker.error, DomainError):
-            self.notify(t("app.error", error=str(event.worker.error)), severity="error", markup=False)
 
     @property
     def lang(self) -> str:

@@ -45,6 +45,14 @@ class BookError(Exception):
         self.value = value
 
 
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def data_dir() -> Path:
     from platformdirs import user_data_path
 
@@ -163,6 +171,18 @@ class Book:
         self.commit_hooks: list[Callable[[], None]] = []  # called on each commit (any thread)
         self._pair_lock = threading.Lock()  # held by the thread reading with the pair
         self._pair: _Pair | None = None  # opened on first use
+        # Connections are opened as they are needed, by path: each checks the path still names the
+        # file the book was opened on (another `memo demo` or a restore may have put a new file
+        # there), or one book would read and write two files.
+        self._file = _file_id(self.path)
+
+    def same_file(self) -> None:
+        """BookError("book.replaced") if the book's path now names another file."""
+        now = _file_id(self.path)
+        if self._file is None:
+            self._file = now
+        elif now != self._file:
+            raise BookError("book.replaced", str(self.path))
 
     def __repr__(self) -> str:
         return f"Book(path={self.path!r})"
@@ -175,6 +195,7 @@ class Book:
                     from sqlalchemy import event
 
                     engine = _make_engine(self.path)
+                    event.listen(engine, "connect", lambda *_: self.same_file())
                     event.listen(engine, "commit", self._committed)
                     self._engine = engine
         return self._engine
@@ -206,12 +227,14 @@ class Book:
         importer): BEGIN IMMEDIATE on a connection of its own, committed when the block ends,
         rolled back whole if it raises; the commit hooks run just before the commit, as with
         write()."""
+        self.same_file()
         with _immediate(self.path, before_commit=self._committed) as conn:
             yield conn
 
     def _thread_raw(self) -> _Raw:
         mine = getattr(self._local, "raw", None)
         if mine is None or mine[2] != self._generation:  # none yet, or closed since
+            self.same_file()
             conn = _connect(self.path)
             mine = self._local.raw = (conn, threading.RLock(), self._generation, _attach_scratch(conn))
             with self._lock:
@@ -280,6 +303,7 @@ class Book:
         transaction; whatever fails, neither reader is left in a transaction of its own."""
         try:
             if self._pair is None:
+                self.same_file()
                 self._pair = _Pair(_connect(self.path), _connect(self.path, pragmas=False))
                 self._pair.locker.execute("PRAGMA busy_timeout = 0")
             pair = self._pair

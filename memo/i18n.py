@@ -411,6 +411,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "book.is_dir": ("「{value}」是一个文件夹，不是账本文件", "“{value}” is a folder, not a book file"),
     "book.cannot_open": ("打不开账本：{value}", "Can't open the book: {value}"),
     "book.foreign": ("「{value}」不是大堂备忘的账本，没有改动它", "“{value}” is not a Lobby Memo book; it was left untouched"),
+    "book.replaced": ("账本文件「{value}」已被别的程序换成另一个文件：请重新打开大堂备忘",
+                      "The book file “{value}” was replaced by another program: open Lobby Memo again"),
     "book.too_new": ("账本「{value}」由更新版本的 memo 建立，请先升级", "The book “{value}” was made by a newer memo: upgrade first"),
     "demo.not_demo": ("「{value}」不是演示账本，不会覆盖它", "“{value}” is not a demo book; it will not be overwritten"),
     "demo.made": ("演示账本：{value}", "Demo book: {value}"),

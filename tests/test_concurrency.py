@@ -126,6 +126,22 @@ async def test_app_notices_another_process_and_refreshes(book) -> None:  # noqa:
         assert t("app.changed_elsewhere") in _notes(pilot.app)
 
 
+async def test_a_book_file_replaced_under_the_app_is_told_once(book, tmp_path: Path) -> None:  # noqa: ANN001
+    """Another `memo demo` (or a restore) puts a new file at the book's path: the app says so,
+    once, instead of reading one file and writing another."""
+    async with MemoApp(book, today=TODAY, lang="en").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        other = tmp_path / "other.db"
+        open_book(other).close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{book.path}{suffix}").unlink(missing_ok=True)
+        os.replace(other, book.path)
+        told = t("app.error", error=t("book.replaced", value=str(book.path)))
+        await wait_until(pilot, lambda: told in _notes(pilot.app), "the replaced file told")
+        await pilot.pause(2.5)  # more polls go by: told once only
+        assert _notes(pilot.app).count(told) == 1
+
+
 async def test_own_writes_are_not_reported_as_from_elsewhere(book) -> None:  # noqa: ANN001
     ops.jot(book, "to resolve", due=TODAY)
     async with MemoApp(book, today=TODAY, lang="en").run_test(size=SIZE) as pilot:

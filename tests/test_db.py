@@ -497,6 +497,37 @@ def _clients(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM client").fetchone()[0]
 
 
+def test_a_new_connection_refuses_a_file_put_in_the_books_place(bk: Book, tmp_path: Path) -> None:
+    """Connections are opened as needed, by path: none may open another file put there since."""
+    ops.add_client(bk, "甲")
+    open_book(tmp_path / "other.db").close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{bk.path}{suffix}").unlink(missing_ok=True)
+    os.replace(tmp_path / "other.db", bk.path)
+    errors = []
+
+    def read_in_a_new_thread() -> None:
+        try:
+            with bk.raw():
+                pass
+        except BookError as exc:
+            errors.append(exc.code)
+
+    thread = threading.Thread(target=read_in_a_new_thread)
+    thread.start()
+    thread.join(10)
+    assert errors == ["book.replaced"]
+    with pytest.raises(BookError, match="book.replaced"):
+        with bk.raw_write():
+            pass
+    fresh = Book(bk.path)  # a Book opened on the new file is at home there
+    try:
+        with fresh.raw() as conn:
+            assert conn.execute("SELECT count(*) FROM client").fetchone()[0] == 0
+    finally:
+        fresh.close()
+
+
 def test_raw_pair_reads_one_snapshot_on_two_connections(bk: Book) -> None:
     ops.add_client(bk, "甲")
     with bk.raw_pair() as (first, second):

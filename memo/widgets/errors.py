@@ -7,10 +7,13 @@ from __future__ import annotations
 from textual.worker import Worker, WorkerState
 
 from memo.codes import DomainError
+from memo.db import BookError
 from memo.i18n import t
 
 
 class TellsWorkerErrors:
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and not isinstance(event.worker.error, DomainError):
-            self.notify(t("app.error", error=str(event.worker.error)), severity="error", markup=False)  # type: ignore[attr-defined]
+        error = event.worker.error
+        if event.state == WorkerState.ERROR and not isinstance(error, DomainError):
+            text = t(error.code, value=error.value) if isinstance(error, BookError) else str(error)
+            self.notify(t("app.error", error=text), severity="error", markup=False)  # type: ignore[attr-defined]
