@@ -216,6 +216,8 @@ class Book:
         """One transaction: committed when the block ends, rolled back whole if it raises."""
         from sqlmodel import Session
 
+        self.same_file()  # a pooled connection may hold a file since replaced: never write there
+
         bind = self.engine.execution_options(memo_write=True)
         with Session(bind, expire_on_commit=False) as session:
             with session.begin():

@@ -520,6 +520,8 @@ def test_a_new_connection_refuses_a_file_put_in_the_books_place(bk: Book, tmp_pa
     with pytest.raises(BookError, match="book.replaced"):
         with bk.raw_write():
             pass
+    with pytest.raises(BookError, match="book.replaced"):  # its pooled connection is on the old file
+        ops.add_client(bk, "乙")
     fresh = Book(bk.path)  # a Book opened on the new file is at home there
     try:
         with fresh.raw() as conn:
