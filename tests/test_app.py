@@ -221,6 +221,51 @@ async def test_edit_profile_in_place(sample) -> None:
     assert saved.birthday.kind == "lunar" and saved.birthday.leap and saved.tags == ["教师"]
 
 
+async def test_edit_form_shows_controls_as_pictures_and_keeps_them_stored(sample) -> None:
+    """An imported name or profile with an escape sequence: the edit boxes show ␛, never send it to
+    the terminal; a field saved as shown keeps its stored text exactly, an edited one takes the edit."""
+    book, ids = sample
+    name, profile = "王\x1b[5m五", "likes \x1b[41mRED\x1b[0m tea"
+    ops.edit_client(book, ids["ouyang"], name=name, profile=profile)
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.open_client(ids["ouyang"])
+        await settle(pilot)
+        await pilot.press("e")
+        card = pilot.app.screen
+        shown = [card.query_one(f"#edit-{f}", Input).value for f in ("name", "profile")]
+        assert shown == ["王␛[5m五", "likes ␛[41mRED␛[0m tea"] and not any("\x1b" in v for v in shown)
+        card.query_one("#edit-tags", Input).value = "教师"
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_until(pilot, lambda: card.query_one("#profile-view").display, "back to the view")
+    saved = ops.show(book, ids["ouyang"])
+    assert (saved.name, saved.profile, saved.tags) == (name, profile, ["教师"])
+
+
+async def test_a_form_shows_controls_as_pictures_and_saves_untouched_fields_exactly() -> None:
+    """Every form dialog (campaigns, calendar...): the same rule as the card's edit form."""
+    from textual.app import App
+
+    from memo.screens.form import Field, FormDialog
+
+    saved: list[dict] = []
+    fields = [Field("name", "Name", "王\x1b[5m五"), Field("theme", "Theme", "a\x1b]0;x\x07b")]
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(FormDialog("form", fields, lambda values: saved.append(values) or True))
+
+    async with Host().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert [box.value for box in dialog.query(Input)] == ["王␛[5m五", "a␛]0;x␇b"]
+        dialog.query_one("#f-theme", Input).value = "new theme"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(saved), "saved")
+    assert saved == [{"name": "王\x1b[5m五", "theme": "new theme"}]
+
+
 async def test_add_phone_from_the_card(sample) -> None:
     book, ids = sample
     async with make_app(book).run_test(size=SIZE) as pilot:

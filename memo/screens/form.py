@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from memo.i18n import t
 from memo.text import visible
-from memo.widgets.render import error_text, translate_bindings
+from memo.widgets.render import box_text, error_text, translate_bindings, typed_text
 from memo.widgets.errors import TellsWorkerErrors
 
 
@@ -68,7 +68,7 @@ class FormDialog(TellsWorkerErrors, ModalScreen[Any]):
                                for o, v in f.options]
                     yield Select(options, value=f.value, id=f"f-{f.name}", allow_blank=False)
                 else:
-                    yield Input(str(f.value or ""), placeholder=f.placeholder, id=f"f-{f.name}")
+                    yield Input(box_text(str(f.value or "")), placeholder=f.placeholder, id=f"f-{f.name}")
                 if f.hint:
                     yield Static(f.hint, classes="hint", markup=False)
             yield Static(id="form-error", classes="error")
@@ -86,7 +86,7 @@ class FormDialog(TellsWorkerErrors, ModalScreen[Any]):
         out: dict[str, Any] = {}
         for f in self.fields:
             widget = self.query_one(f"#f-{f.name}")
-            out[f.name] = widget.value
+            out[f.name] = typed_text(widget.value, str(f.value or "")) if isinstance(widget, Input) else widget.value
         return out
 
     @on(Input.Submitted)

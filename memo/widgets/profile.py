@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from memo import ops
 from memo.i18n import label, t
 from memo.models import RISKS, TIERS
-from memo.widgets.render import error_text, translate_bindings
+from memo.widgets.render import box_text, error_text, translate_bindings, typed_text
 
 _TEXT_FIELDS = ("name", "honorific", "birthday", "client_since", "tags", "call_hours", "profile")
 
@@ -33,6 +33,7 @@ class ProfileEditor(Vertical):
         super().__init__(id=id)
         translate_bindings(self)
         self.client_id: int | None = None
+        self._stored: dict[str, str] = {}  # the text fields as load() had them
 
     def compose(self) -> ComposeResult:
         for name in _TEXT_FIELDS[:3]:
@@ -59,8 +60,9 @@ class ProfileEditor(Vertical):
             "call_hours": card.call_hours,
             "profile": card.profile,
         }
+        self._stored = values
         for name, value in values.items():
-            self.query_one(f"#edit-{name}", Input).value = value
+            self.query_one(f"#edit-{name}", Input).value = box_text(value)
         self.query_one("#edit-tier", Select).value = card.tier
         self.query_one("#edit-risk", Select).value = card.risk if card.risk else Select.NULL
         self.query_one("#edit-do_not_call", Checkbox).value = card.do_not_call
@@ -71,7 +73,8 @@ class ProfileEditor(Vertical):
 
     @on(Input.Submitted)
     def action_save(self) -> None:
-        raw: dict[str, object] = {n: self.query_one(f"#edit-{n}", Input).value for n in _TEXT_FIELDS}
+        raw: dict[str, object] = {n: typed_text(self.query_one(f"#edit-{n}", Input).value, self._stored.get(n, ""))
+                                  for n in _TEXT_FIELDS}
         risk = self.query_one("#edit-risk", Select).value
         raw["risk"] = "" if risk is Select.NULL else str(risk)
         raw["tier"] = str(self.query_one("#edit-tier", Select).value)

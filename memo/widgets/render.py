@@ -19,6 +19,18 @@ def user_text(value: str, *, limit: int | None = None, one_line: bool = True, pr
     return Content(visible(mask_numbers(value, privacy), one_line=one_line, limit=limit))
 
 
+def box_text(stored: str) -> str:
+    """What a text box shows for stored text: its controls as pictures (an escape sequence in an
+    imported name is shown, never sent to the terminal)."""
+    return visible(stored)
+
+
+def typed_text(typed: str, stored: str) -> str:
+    """What a text box's content means: the stored text, exactly, while it still reads as shown;
+    else what was typed."""
+    return stored if typed == box_text(stored) else typed
+
+
 def error_text(exc: Exception, suffix: str = "", limit: int | None = None) -> Content:
     """A DomainError's message (the value it names is user text: shown literally, on one line)."""
     return user_text(t(exc.code, value=exc.value) + suffix, limit=limit)  # type: ignore[attr-defined]
