@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Select, Static
 
 from memo import agenda, money, ops
 from memo.app import MemoApp
+from memo.codes import REASON_KINDS
 from memo.models import Contact, Memo
 from memo.screens.card import ClientCardScreen
 from memo.screens.form import FormDialog
@@ -167,6 +168,24 @@ async def test_filter_by_reason_kind_and_enter_opens_the_card(sample) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ClientCardScreen) and pilot.app.screen.client_id == ids["li"]
+
+
+async def test_another_filter_reads_the_new_list_from_its_top(sample) -> None:
+    book, _ids = sample
+    rows = agenda.compute(book, TODAY).rows
+    # a kind with two rows or more, the list's last row not the first of them
+    kind = next(k for k in REASON_KINDS if sum(k in r.kinds for r in rows) >= 2
+                and next(r for r in rows if k in r.kinds) is not rows[-1])
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#due", DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("f")
+        pilot.app.screen.query_one("#f-kind", Select).value = kind
+        await pilot.click("#form-ok")
+        await settle(pilot)
+        await wait_until(pilot, lambda: 2 <= table.row_count < len(rows), "the filtered list")
+        assert table.cursor_row == 0
 
 
 async def test_do_not_call_clients_are_shown_apart_at_the_end(sample) -> None:

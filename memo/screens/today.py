@@ -48,6 +48,7 @@ class TodayScreen(TellsWorkerErrors, Screen):
         self.tiers: set[str] = set()
         self.loaded = False  # the first page is on screen
         self._next_row = False  # after acting on a row: stay at its place, on the next client
+        self._to_top = False  # another filter: another list, read from its top
 
     def compose(self) -> ComposeResult:
         with Vertical(id="today-head", classes="screen-head"):
@@ -111,8 +112,8 @@ class TodayScreen(TellsWorkerErrors, Screen):
             ids = [(r.client_id, r.memo_id) for r in self._rows]
             # a reload follows the highlighted client; after a call on it, the next one comes up
             follow = keep in ids and not self._next_row
-            table.move_cursor(row=ids.index(keep) if follow else min(keep_row, len(self._rows) - 1))
-            self._next_row = False
+            table.move_cursor(row=0 if self._to_top else ids.index(keep) if follow else min(keep_row, len(self._rows) - 1))
+            self._next_row = self._to_top = False
         self._explain()
         if not self.loaded:
             self.loaded = True
@@ -283,6 +284,7 @@ class TodayScreen(TellsWorkerErrors, Screen):
     def _filtered(self, chosen) -> None:  # noqa: ANN001
         if chosen is not None:
             self.kinds, self.tiers = chosen
+            self._to_top = True
             self.reload()
 
 
