@@ -52,7 +52,8 @@ from memo.names import NAME_KEY_CHARS, name_keys
 from memo.phones import PhoneError, normalize_phone
 from memo.terms import roll_keys
 from memo.values import (  # the full-date patterns: the same dates money fields read
-    _DATE, _DATE_COMPACT, MAX_FEN, parse_amount, parse_currency, parse_date, parse_deposit_kind, parse_rate, parse_term, parse_tier,
+    _DATE, _DATE_COMPACT, MAX_FEN, parse_amount, parse_currency, parse_date, parse_deposit_kind, parse_rate,
+    parse_term, parse_tier,
 )
 
 __all__ = ["FIELDS", "ImportReport", "RowError", "RowOutcome", "plan_import", "read_table", "run_import"]
@@ -902,8 +903,8 @@ def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime,
             bad.update(k for k, value in enumerate(values) if type(value) is _RowFault)  # noqa: E721
         columns[f] = values
     del by_index
-    planner = _Planner(raw, today, now, *(
-        {v for v in columns.get(f, ()) if type(v) is str and v} for f in ("phone", "name")), want_keys=keys)  # noqa: E721
+    file_phones, file_names = ({v for v in columns.get(f, ()) if type(v) is str and v} for f in ("phone", "name"))  # noqa: E721
+    planner = _Planner(raw, today, now, file_phones, file_names, want_keys=keys)
     planner.plan_rows(numbers, columns, bad, names)
     return planner.plan
 

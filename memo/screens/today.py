@@ -112,7 +112,8 @@ class TodayScreen(TellsWorkerErrors, Screen):
             ids = [(r.client_id, r.memo_id) for r in self._rows]
             # a reload follows the highlighted client; after a call on it, the next one comes up
             follow = keep in ids and not self._next_row
-            table.move_cursor(row=0 if self._to_top else ids.index(keep) if follow else min(keep_row, len(self._rows) - 1))
+            row = 0 if self._to_top else ids.index(keep) if follow else min(keep_row, len(self._rows) - 1)
+            table.move_cursor(row=row)
             self._next_row = self._to_top = False
         self._explain()
         if not self.loaded:
