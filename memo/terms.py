@@ -4,10 +4,9 @@ text, crossed lines. No database and nothing heavy to import: the today list's f
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import Decimal
-
-from dateutil.relativedelta import relativedelta
 
 MAX_TERM_MONTHS = 600  # 50 years
 
@@ -34,7 +33,10 @@ def maturity_for(start: dt.date, months: int, k: int = 1) -> dt.date:
     31 Jan + 1m = the last day of February; 29 Feb + 12m = 28 Feb; 31 Jan + 2m = 31 Mar (and
     not 28 Mar, which stepping one month twice would give).
     """
-    return start + relativedelta(months=months * k)
+    # relativedelta(months=...)'s arithmetic, without building one (the importer makes thousands)
+    index = start.month - 1 + months * k
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def _months_between(start: dt.date, end: dt.date) -> int | None:
@@ -88,7 +90,11 @@ def roll_keys(start: dt.date, term_months: int | None, maturity: dt.date) -> tup
     term = term_months or _months_between(start, maturity)
     if term is None:
         return None, None, None
-    anchor = start if maturity_for(start, term) == maturity else maturity
+    return chain_keys(start if maturity_for(start, term) == maturity else maturity, term)
+
+
+def chain_keys(anchor: dt.date, term: int) -> tuple[int, int, int]:
+    """roll_keys of the chain anchor + n x `term` months."""
     return term, (anchor.year * 12 + anchor.month - 1) % term, anchor.day
 
 
