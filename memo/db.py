@@ -233,6 +233,23 @@ class Book:
         with _immediate(self.path, before_commit=self._committed) as conn:
             yield conn
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own inside one read transaction that begins at its first read
+        (never an older read this thread has open), closed after."""
+        self.same_file()
+        conn = _connect(self.path)
+        try:
+            conn.execute("BEGIN")
+            yield conn
+        finally:
+            conn.close()
+
+    def committing(self) -> None:
+        """The commit hooks, for a commit of this process made on a connection the book does not
+        hold (the importer's child process), just before it."""
+        self._committed(None)
+
     def _thread_raw(self) -> _Raw:
         mine = getattr(self._local, "raw", None)
         if mine is None or mine[2] != self._generation:  # none yet, or closed since

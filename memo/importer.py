@@ -26,7 +26,6 @@ rows are held to every CHECK of the schema by one query per table before the com
 
 from __future__ import annotations
 
-import calendar
 import csv
 import gc
 import datetime as dt
@@ -35,7 +34,13 @@ import itertools
 import json
 import operator
 import re
+import marshal
+import os
+import queue
 import sqlite3
+import subprocess
+import sys
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -44,13 +49,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None
+
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
 from memo.codes import DomainError
 from memo.db import Book
 from memo.i18n import t
 from memo.names import NAME_KEY_CHARS, name_keys
 from memo.phones import PhoneError, normalize_phone
-from memo.terms import roll_keys
+from memo.terms import chain_keys, maturity_for, roll_keys
 from memo.values import (  # the full-date patterns: the same dates money fields read
     _DATE, _DATE_COMPACT, MAX_FEN, parse_amount, parse_currency, parse_date, parse_deposit_kind, parse_rate,
     parse_term, parse_tier,
@@ -527,7 +537,14 @@ class _Plan:
     deposit_updates: dict[int, dict] = field(default_factory=dict)
 
 
+# The columns of a new row as the planner sends it to the writer (the writer adds a client's
+# pinyin keys, _CLIENT_KEYS, and the constants below).
+_CLIENT_COLUMNS = ("id", "name", "id_last4", "tier", "birth_kind", "birth_year", "birth_month", "birth_day",
+                   "birth_leap")
+_CLIENT_KEYS = ("name_initials", "name_pinyin")
 _PHONE_COLUMNS = ("client_id", "number", "rev")
+_DEPOSIT_COLUMNS = ("id", "client_id", "amount_fen", "start", "term_months", "maturity", "maturity_given", "rate",
+                    "rollover", "currency", "note", "kind", "roll_term", "roll_phase", "roll_day")
 # Columns every new row of a table has the same value in: written into the INSERT as literals
 # (binding them row by row costs more than the rest of the row). The stamps join them.
 _CLIENT_CONSTANTS = {"honorific": None, "risk": None, "client_since": None, "profile": "", "do_not_call": 0,
@@ -571,19 +588,12 @@ def _roll(start: dt.date, term: int | None, maturity: dt.date) -> dict[str, int 
     return dict(zip(("roll_term", "roll_phase", "roll_day"), roll_keys(start, term, maturity)))
 
 
-def _months_later(start: dt.date, months: int) -> dt.date:
-    """memo.money.maturity_for(start, months) without building a relativedelta: the same day
-    `months` calendar months later, or the last day of that month when it is shorter."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
 def _deposit_dates(start: dt.date, term: int | None, given: dt.date | None) -> tuple:
     """(start, maturity as stored, roll_term, roll_phase, roll_day) of a new deposit; a file has
     a few thousand distinct (start, term, given maturity), so each is worked out once."""
-    maturity = given if given is not None else _months_later(start, term)
-    return (start.isoformat(), maturity.isoformat(), *roll_keys(start, term, maturity))
+    if given is None:  # the usual row: a chain anchored at its start
+        return (start.isoformat(), maturity_for(start, term).isoformat(), *chain_keys(start, term))
+    return (start.isoformat(), given.isoformat(), *roll_keys(start, term, given))
 
 
 class _Planner:
@@ -592,26 +602,33 @@ class _Planner:
     stored, also the record later rows of the file merge into."""
 
     def __init__(self, raw: sqlite3.Connection, today: dt.date, now: dt.datetime, phones: set[str],
-                 names: set[str], want_keys: bool = True) -> None:
+                 names: set[str], writer: _Writer | _ChildWriter | None = None) -> None:
         """The book's clients a row of the file can merge into (those on one of its phone numbers
         or with one of its names: _find_client looks no further), their phones and deposits,
-        read by the indexes; a small file into a big book reads a few rows, not the book."""
+        read by the indexes; a small file into a big book reads a few rows, not the book.
+
+        With a `writer`, the new rows go to it as planning goes (send()); a row sent and then
+        changed by a later row of the file is written again as an update."""
         self.today = today
         self.now = now
         self.plan = _Plan()
+        self.writer = writer
+        self.sent = [0, 0, 0]  # of plan.new_clients, new_phones, new_deposits
+        self.bulk = False  # rows sent before the last ones: the writer rebuilds the indexes
         self.clients: dict[int, dict] = {}
         self.by_phone: dict[str, list[int]] = {}
         self.by_name_id: dict[tuple[str, str | None], list[int]] = {}
-        self.client_phones: set[tuple[int, str]] = set()
         self.deposits: dict[tuple, dict] = {}  # (client, start, amount, term) -> the row as stored
-        # Worked out once per distinct value: a file repeats names, dates and products.
-        self.name_keys: dict[str, tuple[str, str]] = {}
+        # Worked out once per distinct value: a file repeats dates and products.
         self.dates: dict[tuple, tuple] = {}
         self.kinds: dict[str, str] = {}
-        self.want_keys = want_keys  # a dry run stores nothing: no pinyin keys to make
         # inside the caller's transaction: one snapshot (and, writing, the write lock)
         self.next_id = 1 + raw.execute("SELECT coalesce(max(id), 0) FROM client").fetchone()[0]
-        self.first_new = self.next_id
+        self.first_new = self.sent_clients = self.next_id  # clients from sent_clients on are not sent yet
+        self.next_deposit = 1 + raw.execute("SELECT coalesce(max(id), 0) FROM deposit").fetchone()[0]
+        self.first_new_deposit = self.sent_deposits = self.next_deposit
+        if self.next_id == 1:
+            return  # a new book: nobody to merge into
         raw.execute("CREATE TEMP TABLE IF NOT EXISTS import_near (id INTEGER PRIMARY KEY)")
         raw.execute("DELETE FROM temp.import_near")
         raw.execute("INSERT OR IGNORE INTO temp.import_near SELECT p.client_id FROM json_each(?) k "
@@ -643,7 +660,6 @@ class _Planner:
 
     def _remember_phone(self, cid: int, number: str) -> None:
         self.by_phone.setdefault(number, []).append(cid)
-        self.client_phones.add((cid, number))
 
     # one row -> values, or errors
     def check(self, row_no: int, values: dict[str, Any], names: dict[str, str]) -> list[RowError] | None:
@@ -701,13 +717,6 @@ class _Planner:
     def _new_client(self, name: str, last4: str | None, tier: str, bday: Birthday | None) -> int:
         cid = self.next_id
         self.next_id += 1
-        if name and self.want_keys:
-            keys = self.name_keys.get(name)
-            if keys is None:
-                keys = self.name_keys[name] = _keys(name)
-            initials, pinyin = keys
-        else:
-            initials = pinyin = ""
         if bday is None:
             kind = year = month = day = None
             leap = 0
@@ -716,7 +725,7 @@ class _Planner:
         c = {  # the columns _CLIENT_CONSTANTS does not give
             "id": cid, "name": name, "id_last4": last4, "tier": tier,
             "birth_kind": kind, "birth_year": year, "birth_month": month, "birth_day": day,
-            "birth_leap": leap, "name_initials": initials, "name_pinyin": pinyin,
+            "birth_leap": leap,
         }
         self.plan.new_clients.append(c)
         self.clients[cid] = c
@@ -733,12 +742,13 @@ class _Planner:
         if kind is None:
             kind = self.kinds[product] = _deposit_kind(product)
         row = {  # the columns _DEPOSIT_CONSTANTS does not give
-            "client_id": cid, "amount_fen": fen, "start": start_iso, "term_months": term,
+            "id": self.next_deposit, "client_id": cid, "amount_fen": fen, "start": start_iso, "term_months": term,
             "maturity": maturity_iso, "maturity_given": 0 if given is None else 1,
             "rate": rate, "rollover": 1 if rollover else 0,
             "currency": currency, "note": product, "kind": kind,
             "roll_term": roll_term, "roll_phase": roll_phase, "roll_day": roll_day,
         }
+        self.next_deposit += 1
         self.plan.new_deposits.append(row)
         self.deposits[(cid, start, fen, term)] = row
 
@@ -753,8 +763,12 @@ class _Planner:
         outcomes = self.plan.outcomes
         by_phone, by_name_id = self.by_phone, self.by_name_id
         new_client, new_deposit = self._new_client, self._new_deposit
+        send_at = SEND_EVERY if self.writer is not None else -1
         for k, (row_no, name, phone, last4, bday, lunar, tier, fen, start, term, given, rollover, rate,
                 product, currency) in enumerate(zip(numbers, *cols)):
+            if k == send_at:
+                self.send()
+                send_at += SEND_EVERY
             if k not in bad and (name is not skip or phone is not skip or last4 is not skip) and (
                     # a whole deposit, or none
                     (fen is not skip and start is not skip and (term is not skip or given is not skip)
@@ -770,7 +784,7 @@ class _Planner:
                                  lunar if lunar is not skip else None if bday is skip else bday)
                 if phone is not skip:
                     self.plan.new_phones.append((cid, phone, phone[::-1]))
-                    self._remember_phone(cid, phone)
+                    by_phone[phone] = [cid]
                 if fen is not skip:
                     new_deposit(cid, start, fen, None if term is skip else term, None if given is skip else given,
                                 None if rate is skip else rate, None if rollover is skip else rollover,
@@ -792,6 +806,24 @@ class _Planner:
             if not values:
                 continue
             outcomes.append(RowOutcome(row_no, self.apply(values), values.get("name", "")))
+
+    def send(self, last: bool = False) -> None:
+        """The new rows not sent yet to the writer: from BULK_ROWS of them on (the writer then
+        rebuilds the indexes at the end instead of growing them row by row), and the `last`."""
+        plan, sent = self.plan, self.sent
+        waiting = len(plan.new_clients) - sent[0] + len(plan.new_deposits) - sent[2]
+        if not last and waiting < (SEND_EVERY if self.bulk else BULK_ROWS) or not waiting:
+            return
+        self.bulk = self.bulk or not last or waiting > BULK_ROWS
+        for table, rows, i, columns in (("client", plan.new_clients, 0, _CLIENT_COLUMNS),
+                                        ("phone", plan.new_phones, 1, None),
+                                        ("deposit", plan.new_deposits, 2, _DEPOSIT_COLUMNS)):
+            part = rows[sent[i]:]
+            if part:  # clients first: the phones and deposits refer to them
+                self.writer.insert(table, part if columns is None else list(map(operator.itemgetter(*columns), part)),
+                                   self.bulk)
+            sent[i] = len(rows)
+        self.sent_clients, self.sent_deposits = self.next_id, self.next_deposit
 
     def apply(self, v: dict) -> str:
         """Plan one good row; returns its action."""
@@ -826,13 +858,13 @@ class _Planner:
                     c.update(changes)
                 if cid >= self.first_new:  # made by an earlier row of this file: c is its row
                     c["birth_leap"] = int(bool(c["birth_leap"]))
-                    if "name" in changes and self.want_keys:
-                        c["name_initials"], c["name_pinyin"] = _keys(c["name"])
+                    if cid < self.sent_clients:  # and written already
+                        self.plan.client_updates.setdefault(cid, {}).update(changes)
                 else:
                     self.plan.client_updates.setdefault(cid, {}).update(changes)
                     updated = True
         phone = v.get("phone")
-        if phone is not None and (cid, phone) not in self.client_phones:
+        if phone is not None and cid not in self.by_phone.get(phone, ()):
             self.plan.new_phones.append((cid, phone, phone[::-1]))
             self._remember_phone(cid, phone)
             updated = updated or not created
@@ -860,15 +892,23 @@ class _Planner:
                     changes["rollover"] = v["rollover"]
                 if changes:
                     old.update({k: _sql_value(k, x) for k, x in changes.items()})
-                    if "id" in old:
+                    if old["id"] < self.sent_deposits:  # in the book, or written already
                         self.plan.deposit_updates.setdefault(old["id"], {}).update(changes)
-                        updated = True
                     # else a deposit made by an earlier row of this file: `old` is its row
+                    updated = updated or old["id"] < self.first_new_deposit
         return "create" if created else "update" if updated else "unchanged"
 
 
-def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime, keys: bool = True) -> _Plan:
-    """What the file would do to the book; `keys`: make the new clients' pinyin keys (to store)."""
+@dataclass
+class _Table:
+    """A file read and converted, column by column."""
+    numbers: list[int]  # each row's number in the file
+    columns: dict[str, list[Any]]  # field -> each row's value (or _SKIP, or its _RowFault)
+    bad: set[int]  # positions of the rows with a bad cell
+    names: dict[str, str]  # field -> its column's header as written
+
+
+def _read(path: Path, today: dt.date) -> _Table:
     rows = iter(read_table(path))
     header: list[Any] | None = None
     row_no = 0
@@ -894,7 +934,7 @@ def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime,
             body.append(cells)
     # Column by column: a repeated value (a date, a term, a rate) is converted once per file.
     columns: dict[str, list[Any]] = {}
-    bad: set[int] = set()  # positions in body of the rows with a bad cell
+    bad: set[int] = set()
     by_index = list(zip(*body)) if body else [() for _ in range(width)]  # columns (every row has >= width cells)
     del body
     for f, i in index.items():
@@ -902,11 +942,20 @@ def _plan(raw: sqlite3.Connection, path: Path, today: dt.date, now: dt.datetime,
         if has_bad:
             bad.update(k for k, value in enumerate(values) if type(value) is _RowFault)  # noqa: E721
         columns[f] = values
-    del by_index
-    file_phones, file_names = ({v for v in columns.get(f, ()) if type(v) is str and v} for f in ("phone", "name"))  # noqa: E721
-    planner = _Planner(raw, today, now, file_phones, file_names, want_keys=keys)
-    planner.plan_rows(numbers, columns, bad, names)
-    return planner.plan
+    return _Table(numbers, columns, bad, names)
+
+
+def _file_values(table: _Table, f: str) -> set[str]:
+    return {v for v in table.columns.get(f, ()) if type(v) is str and v}  # noqa: E721
+
+
+def _plan(raw: sqlite3.Connection, table: _Table, today: dt.date, now: dt.datetime,
+          writer: _ChildWriter | None = None) -> _Planner:
+    """What the file would do to the book (planner.plan); a `writer` is sent the rows as they
+    are planned, all but the last (planner.send(last=True))."""
+    planner = _Planner(raw, today, now, _file_values(table, "phone"), _file_values(table, "name"), writer)
+    planner.plan_rows(table.numbers, table.columns, table.bad, table.names)
+    return planner
 
 
 _DATES = {"start", "maturity", "client_since", "closed_on"}
@@ -975,12 +1024,11 @@ def _keys_of(rows: list[dict]) -> tuple[str, ...]:
 
 
 def _update_many(raw, table: str, updates: dict[int, dict], stamp: str) -> None:  # noqa: ANN001
-    """UPDATE ... WHERE id = ?, one prepared statement per set of changed columns."""
+    """UPDATE ... WHERE id = ?, one prepared statement per set of changed columns (as stored)."""
     groups: dict[tuple[str, ...], list[tuple]] = {}
     for row_id, changes in updates.items():
         keys = tuple(sorted(changes))
-        groups.setdefault(keys, []).append(
-            (*(_sql_value(k, changes[k]) for k in keys), stamp, row_id))
+        groups.setdefault(keys, []).append((*(changes[k] for k in keys), stamp, row_id))
     for keys, params in groups.items():
         sets = ", ".join(f'"{k}" = ?' for k in (*keys, "updated_at"))
         raw.executemany(f'UPDATE "{table}" SET {sets} WHERE id = ?', params)
@@ -1046,51 +1094,238 @@ def _verify_checks(raw, table: str, expressions: list[str], after: int) -> None:
 
 
 BULK_ROWS = 20_000  # above this many new rows, indexes are rebuilt once instead of grown row by row
+SEND_EVERY = 10_000  # rows planned between two sends to the writer, once sending has begun
 
 
-def _write(raw: sqlite3.Connection, plan: _Plan, now: dt.datetime) -> None:
-    stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
-    bulk = len(plan.new_clients) + len(plan.new_deposits) > BULK_ROWS
-    indexes = []
-    if bulk:
-        # Same transaction: a reader sees the old book with its indexes, or the new one with them.
-        indexes = raw.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name IN ('client', 'phone', 'deposit')").fetchall()
-        for name, _ in indexes:
-            raw.execute(f'DROP INDEX "{name}"')
-    stamps = {"created_at": stamp, "updated_at": stamp}
-    inserts = [
-        ("client", _keys_of(plan.new_clients), plan.new_clients, {**_CLIENT_CONSTANTS, **stamps}),
-        ("phone", _PHONE_COLUMNS, plan.new_phones, {**_PHONE_CONSTANTS, "created_at": stamp}),
-        ("deposit", _keys_of(plan.new_deposits), plan.new_deposits, {**_DEPOSIT_CONSTANTS, **stamps}),
-    ]
-    checks = {table: _check_expressions(raw, table) for table, _, rows, _ in inserts if rows}
-    if None in checks.values():  # a schema this code can't read: SQLite checks row by row
-        for table, keys, rows, constants in inserts:
-            _insert_many(raw, table, keys, rows, constants)
-    else:
+class _Writer:
+    """A plan's rows into the book, on `raw` inside its write transaction: the same steps here
+    and in the child process (_serve). Rows come as tuples of _CLIENT_COLUMNS / _PHONE_COLUMNS /
+    _DEPOSIT_COLUMNS; a client's pinyin keys are made here, once per name."""
+
+    def __init__(self, raw: sqlite3.Connection, stamp: str) -> None:
+        self.raw = raw
+        self.stamp = stamp
+        self.keys: dict[str, tuple[str, str]] = {"": ("", "")}
+        self.begun = False
+        self.indexes: list[tuple[str, str]] = []  # dropped, to make again at the end
+        self.checks: dict[str, list[str]] = {}
+        self.last: dict[str, int] = {}  # table -> its last rowid before the import
+
+    def learn(self, names: list[str]) -> None:
+        """Make the keys of names to come (the child does while the parent plans)."""
+        keys = self.keys
+        for name in names:
+            if name not in keys:
+                keys[name] = _keys(name)
+
+    def _key(self, name: str) -> tuple[str, str]:
+        keys = self.keys.get(name)
+        if keys is None:
+            keys = self.keys[name] = _keys(name)
+        return keys
+
+    def _begin(self, bulk: bool) -> None:
+        raw = self.raw
+        self.begun = True
+        if bulk:
+            # Same transaction: a reader sees the old book with its indexes, or the new one with them.
+            self.indexes = raw.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN ('client', 'phone', 'deposit')").fetchall()
+            for name, _ in self.indexes:
+                raw.execute(f'DROP INDEX "{name}"')
         # SQLite rebuilds the lookup table of a CHECK's `IN (...)` list for every row it inserts
         # (a seventh of the whole import); a SELECT builds it once. So the rows go in unchecked
         # and one query per table then holds the new rows to every CHECK of the schema, in the
-        # same transaction: a row that breaks one fails the import as the INSERT would have.
-        last = {table: raw.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]
-                for table in checks}
-        raw.execute("PRAGMA ignore_check_constraints = ON")
-        try:
-            for table, keys, rows, constants in inserts:
-                _insert_many(raw, table, keys, rows, constants)
-        finally:
+        # same transaction: a row that breaks one fails the import as the INSERT would have. A
+        # schema this code can't read is checked by SQLite, row by row.
+        checks = {table: _check_expressions(raw, table) for table in ("client", "phone", "deposit")}
+        if None not in checks.values():
+            self.checks = checks
+            self.last = {table: raw.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]
+                         for table in checks}
+            raw.execute("PRAGMA ignore_check_constraints = ON")
+
+    def insert(self, table: str, rows: list[tuple], bulk: bool) -> None:
+        if not self.begun:
+            self._begin(bulk)
+        stamps = {"created_at": self.stamp, "updated_at": self.stamp}
+        if table == "client":
+            key = self._key
+            rows = [(*row, *key(row[1])) for row in rows]
+            _insert_many(self.raw, table, _CLIENT_COLUMNS + _CLIENT_KEYS, rows, {**_CLIENT_CONSTANTS, **stamps})
+        elif table == "phone":
+            _insert_many(self.raw, table, _PHONE_COLUMNS, rows, {**_PHONE_CONSTANTS, "created_at": self.stamp})
+        else:
+            _insert_many(self.raw, table, _DEPOSIT_COLUMNS, rows, {**_DEPOSIT_CONSTANTS, **stamps})
+
+    def finish(self, client_updates: dict[int, dict], deposit_updates: dict[int, dict]) -> None:
+        """The checks, the indexes, then the updates (changes as stored values)."""
+        raw = self.raw
+        if self.checks:
             raw.execute("PRAGMA ignore_check_constraints = OFF")
-        for table, expressions in checks.items():
-            _verify_checks(raw, table, expressions, last[table])
-    for _, sql in indexes:
-        raw.execute(sql)
-    for changes in plan.client_updates.values():
-        if "name" in changes:
-            changes["name_initials"], changes["name_pinyin"] = _keys(changes["name"])
-    _update_many(raw, "client", plan.client_updates, stamp)
-    _update_many(raw, "deposit", plan.deposit_updates, stamp)
+            for table, expressions in self.checks.items():
+                _verify_checks(raw, table, expressions, self.last[table])
+        for _, sql in self.indexes:
+            raw.execute(sql)
+        for changes in client_updates.values():
+            if "name" in changes:
+                changes["name_initials"], changes["name_pinyin"] = self._key(changes["name"])
+        _update_many(raw, "client", client_updates, self.stamp)
+        _update_many(raw, "deposit", deposit_updates, self.stamp)
+
+
+def _stored(updates: dict[int, dict]) -> dict[int, dict]:
+    return {row_id: {k: _sql_value(k, v) for k, v in changes.items()} for row_id, changes in updates.items()}
+
+
+# --- a big file: the writer in a child process --------------------------------------------------------
+#
+# Planning is Python, one row at a time; writing is mostly SQLite's (inserting, making the indexes
+# again, committing), but the inserts' parameters need the GIL, so a thread does not help. A child
+# process does: it holds the write transaction and writes the rows as the parent plans them, on
+# the other core. The parent plans on a read snapshot it takes while the child holds the write
+# lock (no commit can come between). Messages are marshal'd tuples over the child's stdin
+# (the same interpreter reads them); the child answers on its stdout. If the parent goes away
+# (or stops sending) before "finish", the child's transaction rolls back: nothing half-written.
+
+CHILD_ROWS = 20_000  # from this many rows in the file, the writer is a child process
+PIPE_BYTES = 1 << 20  # an answer the child has not given by then is not coming
+
+
+class _ChildFailed(Exception):
+    """The child could not do its part (gone, or not answering): the parent writes instead."""
+
+
+class _ChildWriter:
+    """A _Writer in a child process: the same calls, sent through a pipe by a thread of this one
+    (a full pipe then waits there, not in the planning)."""
+
+    def __init__(self, book: Book, stamp: str) -> None:
+        root = str(Path(__file__).resolve().parent.parent)  # this memo, installed or not
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
+        self.proc = subprocess.Popen(  # OSError: no child; the caller writes here instead
+            [sys.executable, "-c", "from memo.importer import _serve; _serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root)
+        if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux: a message or so fits the pipe, so its
+            try:  # sending rarely waits on the child (and each wait costs a GIL handover)
+                fcntl.fcntl(self.proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            except OSError:
+                pass
+        self.outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.failed: BaseException | None = None
+        self.finished = False  # the child has committed
+        self.sender = threading.Thread(target=self._send_all, name="memo-import-send", daemon=True)
+        self.sender.start()
+        self._send(("begin", str(book.path), stamp))
+
+    def _send_all(self) -> None:
+        pipe = self.proc.stdin
+        try:
+            while (data := self.outbox.get()) is not None:
+                pipe.write(data)
+                pipe.flush()
+            pipe.close()
+        except (OSError, ValueError) as exc:  # the child went away: its answer says why
+            self.failed = exc
+
+    def _send(self, message: tuple) -> None:
+        data = marshal.dumps(message)
+        self.outbox.put(len(data).to_bytes(8, "little") + data)
+
+    def _answer(self) -> tuple:
+        try:
+            answer = marshal.load(self.proc.stdout)
+        except (EOFError, ValueError, TypeError):
+            raise _ChildFailed(self._stderr()) from None
+        if answer[0] == "error":  # the child's sqlite3 error, raised here as it would have been
+            kind = getattr(sqlite3, answer[1], None)
+            if not (isinstance(kind, type) and issubclass(kind, sqlite3.Error)):
+                kind = sqlite3.DatabaseError
+            raise kind(answer[2])
+        return answer
+
+    def _stderr(self) -> str:
+        """What the child said before it went away (for the exception's message)."""
+        self.proc.wait()
+        return self.proc.stderr.read().decode("utf-8", "replace")[-2000:] if self.proc.stderr else ""
+
+    def ready(self) -> None:
+        """Wait until the child holds the write lock."""
+        self._answer()
+
+    def learn(self, names: list[str]) -> None:
+        self._send(("learn", names))
+
+    def insert(self, table: str, rows: list[tuple], bulk: bool) -> None:
+        self._send(("insert", table, rows, bulk))
+
+    def finish(self, client_updates: dict[int, dict], deposit_updates: dict[int, dict]) -> None:
+        """Everything sent: the child finishes, commits, and answers."""
+        self._send(("finish", client_updates, deposit_updates))
+        self.outbox.put(None)
+
+    def done(self) -> None:
+        self._answer()
+        self.finished = True
+
+    def close(self) -> None:
+        """The child's end: after its "done", it has exited; otherwise it is stopped, and its
+        transaction rolls back (SQLite's promise for a killed process: nothing half-written)."""
+        self.outbox.put(None)
+        if self.proc.poll() is None and not self.finished:
+            self.proc.kill()
+        self.proc.wait()
+        self.sender.join()
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def _receive(inbox: io.BufferedReader) -> tuple:
+    """One message of _ChildWriter._send: its length, then its marshal'd bytes, read whole
+    (marshal.load would read a file value by value)."""
+    head = inbox.read(8)
+    if len(head) < 8:
+        raise EOFError
+    size = int.from_bytes(head, "little")
+    data = inbox.read(size)
+    if len(data) < size:
+        raise EOFError
+    return marshal.loads(data)
+
+
+def _serve() -> None:
+    """The child of _ChildWriter: one write transaction, as the parent's messages say."""
+    from memo.db import _immediate
+
+    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
+
+    def answer(message: tuple) -> None:
+        marshal.dump(message, outbox)
+        outbox.flush()
+
+    _, path, stamp = _receive(inbox)
+    gc.disable()  # the rows are tuples of strings and numbers: no cycles
+    try:
+        with _immediate(Path(path)) as raw:
+            answer(("ready",))
+            writer = _Writer(raw, stamp)
+            while True:
+                message = _receive(inbox)  # EOFError: the parent is gone; all rolls back
+                if message[0] == "learn":
+                    writer.learn(message[1])
+                elif message[0] == "insert":
+                    writer.insert(*message[1:])
+                else:
+                    writer.finish(*message[1:])
+                    break
+    except sqlite3.Error as exc:
+        answer(("error", type(exc).__name__, str(exc)))
+        raise SystemExit(1) from None
+    except EOFError:  # the parent stopped before "finish": rolled back
+        raise SystemExit(1) from None
+    answer(("done",))
 
 
 def plan_import(book: Book, path: Path | str, today: dt.date | None = None) -> ImportReport:
@@ -1114,16 +1349,65 @@ def run_import(book: Book, path: Path | str, dry_run: bool = False, strict: bool
             gc.enable()
 
 
+CHILD_BYTES = 1 << 20  # a file this big may have CHILD_ROWS rows: its child starts as it is read
+
+
 def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, now: dt.datetime) -> ImportReport:
     if dry_run:
+        table = _read(path, today)
         with book.raw() as raw:
-            plan = _plan(raw, path, today, now, keys=False)
+            plan = _plan(raw, table, today, now).plan
         return ImportReport(str(path), plan.outcomes, dry_run=True, strict=strict, applied=False)
-    applied = False
+    stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    book.same_file()
+    child = None
+    if path.is_file() and path.stat().st_size >= CHILD_BYTES and sys.executable:
+        try:
+            child = _ChildWriter(book, stamp)
+        except OSError:
+            pass  # no child: written here
+    table = None
+    if child is not None:
+        try:
+            done = _import_in_child(book, child, path, strict, today, now)
+        except _ChildFailed:
+            done = None  # the child's transaction rolled back: written here
+        finally:
+            child.close()
+        if isinstance(done, ImportReport):
+            return done
+        table = done
+    if table is None:
+        table = _read(path, today)
     with book.raw_write() as raw:
-        plan = _plan(raw, path, today, now)
-        has_errors = any(o.action == "error" for o in plan.outcomes)
-        if not (strict and has_errors):
-            _write(raw, plan, now)
-            applied = True
+        planner = _plan(raw, table, today, now)
+        plan = planner.plan
+        applied = not (strict and any(o.action == "error" for o in plan.outcomes))
+        if applied:
+            planner.writer = writer = _Writer(raw, stamp)
+            planner.send(last=True)
+            writer.finish(_stored(plan.client_updates), _stored(plan.deposit_updates))
     return ImportReport(str(path), plan.outcomes, dry_run=False, strict=strict, applied=applied)
+
+
+def _import_in_child(book: Book, child: _ChildWriter, path: Path, strict: bool, today: dt.date,
+                     now: dt.datetime) -> ImportReport | _Table:
+    """The import with `child` writing; the file read, if it has too few rows for a child."""
+    table = _read(path, today)
+    if len(table.numbers) < CHILD_ROWS:
+        return table
+    child.learn(sorted(_file_values(table, "name")))  # their keys are made while this one plans
+    child.ready()
+    with book.snapshot() as raw:  # begun after the child's write lock: the book it writes to
+        planner = _plan(raw, table, today, now, child)
+    plan = planner.plan
+    report = ImportReport(str(path), plan.outcomes, dry_run=False, strict=strict, applied=False)
+    if strict and any(o.action == "error" for o in plan.outcomes):
+        return report  # the child is stopped: nothing written stays
+    planner.send(last=True)
+    book.committing()
+    child.finish(_stored(plan.client_updates), _stored(plan.deposit_updates))
+    del table, planner, plan  # freed here (a million objects) while the child makes the indexes
+    child.done()
+    report.applied = True
+    return report

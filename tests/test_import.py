@@ -198,10 +198,11 @@ def test_dry_run_changes_nothing(book, tmp_path: Path) -> None:
 
 
 def test_a_dry_run_makes_no_pinyin_keys(book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from memo import importer
+    from memo import importer, names
 
     made = []
-    monkeypatch.setattr(importer, "_keys", lambda name: made.append(name) or ("", ""))
+    monkeypatch.setattr(names, "name_keys", lambda name: made.append(name) or ("", ""))
+    monkeypatch.setattr(importer, "name_keys", names.name_keys)
     path = write_csv(tmp_path / "k.csv", [HEAD, *ROWS])
     assert plan_import(book, path, today=TODAY).created == 2 and made == []  # nothing to store: no keys
     assert run_import(book, path, today=TODAY).created == 2 and sorted(made) == ["张三", "李四"]
@@ -471,11 +472,13 @@ def test_plain_ids_and_phones_read_as_before(cell: str) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2150, 12, 31)), st.integers(min_value=1, max_value=600))
-def test_maturities_are_computed_as_money_computes_them(start: dt.date, months: int) -> None:
-    from memo.importer import _months_later
-    from memo.money import maturity_for
+def test_a_new_deposits_dates_are_those_money_computes(start: dt.date, months: int) -> None:
+    from memo.importer import _deposit_dates
+    from memo.money import maturity_for, roll_keys
 
-    assert _months_later(start, months) == maturity_for(start, months)
+    maturity = maturity_for(start, months)
+    assert _deposit_dates(start, months, None) == (start.isoformat(), maturity.isoformat(),
+                                                   *roll_keys(start, months, maturity))
 
 
 # --- CHECK constraints: rows go in unchecked, then one query holds them to every CHECK ----------------

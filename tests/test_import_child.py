@@ -1,0 +1,193 @@
+"""A big import's writer in a child process: the same book as written here, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from memo import importer, ops
+from memo.db import open_book
+from tests.test_import import TODAY, q, write_csv
+
+NOW = dt.datetime(2026, 1, 1, 9)
+HEAD = ["姓名", "手机号码", "证件号码", "生日", "客户等级", "金额", "起息日", "存期", "到期日", "年利率", "产品名称"]
+
+
+def _rows() -> list[list[str]]:
+    rows = []
+    for i in range(40):
+        rows.append([f"客户{i}", f"1380000{i:04d}", f"11010119900101{i:04d}", f"1980-01-{1 + i % 28:02d}",
+                     ["普通", "金卡"][i % 2], f"{i + 1}万", "2024-01-31", ["1年", "6个月"][i % 2], "", "1.45", "整存整取"])
+    rows += [
+        ["", "13900000001", "", "", "", "", "", "", "", "", ""],  # a client known by a number only...
+        ["赵六", "13900000002", "", "", "", "", "", "", "", "", ""],  # (both sent before the next row)
+        ["王五", "13900000001", "", "", "白金", "", "", "", "", "", ""],  # ...named later: a sent row updated
+        ["客户3", "13800000003", "", "", "", "4万", "2024-01-31", "6个月", "2024-08-05", "2.00", "大额存单"],  # changed
+        ["客户5", "13800000005", "", "", "", "7万", "2025-03-01", "1年", "", "", ""],  # a second deposit
+        ["客户6", "1.38E+10", "", "", "", "", "", "", "", "", ""],  # a row error
+        ["", "", "", "", "", "1万", "2024-01-01", "1年", "", "", ""],  # no client: a row error
+    ]
+    return rows
+
+
+def _tables(book) -> dict[str, list]:  # noqa: ANN001
+    return {t: q(book, f"SELECT * FROM {t} ORDER BY id") for t in ("client", "phone", "deposit")}
+
+
+@pytest.fixture
+def in_child(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Every file goes to a child writer, which is sent rows every two rows."""
+    spawned: list[importer._ChildWriter] = []
+    real = importer._ChildWriter.__init__
+
+    def spy(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        real(self, *args, **kwargs)
+        spawned.append(self)
+
+    monkeypatch.setattr(importer._ChildWriter, "__init__", spy)
+    real_finish = importer._ChildWriter.finish
+
+    def finish(self, client_updates, deposit_updates):  # noqa: ANN001, ANN202
+        self.updates = (dict(client_updates), dict(deposit_updates))
+        real_finish(self, client_updates, deposit_updates)
+
+    monkeypatch.setattr(importer._ChildWriter, "finish", finish)
+    for name, value in (("CHILD_BYTES", 0), ("CHILD_ROWS", 1), ("SEND_EVERY", 2), ("BULK_ROWS", 3)):
+        monkeypatch.setattr(importer, name, value)
+    return spawned
+
+
+def _reference(tmp_path: Path, path: Path, setup=None) -> tuple[dict, dict]:  # noqa: ANN001
+    """The book and report written here (no child)."""
+    book = open_book(tmp_path / "reference.db")
+    bytes_, importer.CHILD_BYTES = importer.CHILD_BYTES, 1 << 40
+    try:
+        if setup:
+            setup(book)
+        report = importer.run_import(book, path, today=TODAY, now=NOW)
+        return _tables(book), report.to_json()
+    finally:
+        importer.CHILD_BYTES = bytes_
+        book.close()
+
+
+def _known(book) -> None:  # noqa: ANN001
+    ops.add_client(book, "客户1", ["13800000001"])  # the file's row merges into this one
+    ops.add_client(book, "老客户", ["13700000000"])
+    with sqlite3.connect(book.path) as conn:  # the same stamps in both books
+        for table in ("client", "phone"):
+            conn.execute(f"UPDATE {table} SET created_at = '2025-01-01 00:00:00.000000'")
+        conn.execute("UPDATE client SET updated_at = '2025-01-01 00:00:00.000000'")
+
+
+@pytest.mark.parametrize("setup", [None, _known], ids=["new book", "known clients"])
+def test_a_child_writes_the_book_written_here(tmp_path: Path, in_child: list, setup) -> None:  # noqa: ANN001
+    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
+    want_tables, want_report = _reference(tmp_path, path, setup)
+    book = open_book(tmp_path / "book.db")
+    try:
+        if setup:
+            setup(book)
+        report = importer.run_import(book, path, today=TODAY, now=NOW)
+        assert len(in_child) == 1 and in_child[0].finished and in_child[0].proc.returncode == 0
+        assert report.applied and report.to_json() == want_report
+        assert len(report.errors) == 2 and report.created > 40
+        assert _tables(book) == want_tables
+        assert q(book, "SELECT name, name_pinyin, tier FROM client WHERE name = '王五'") == [("王五", "wangwu", "platinum")]
+        assert q(book, "SELECT rate, maturity, note FROM deposit WHERE client_id = "
+                       "(SELECT id FROM client WHERE name = '客户3')") == [("2.00", "2024-08-05", "大额存单")]
+        assert q(book, "PRAGMA integrity_check") == [("ok",)]
+        # rows the child had been sent before a later row changed them: written again, as updates
+        [(stub, changes)] = [(k, v) for k, v in in_child[0].updates[0].items() if "name" in v]
+        assert changes["name"] == "王五" and q(book, "SELECT name FROM client WHERE id = :i", i=stub) == [("王五",)]
+        assert any(v.get("rate") == "2.00" for v in in_child[0].updates[1].values())
+        assert importer.run_import(book, path, today=TODAY).created == 0
+    finally:
+        book.close()
+
+
+def test_the_indexes_are_made_again(tmp_path: Path, in_child: list) -> None:
+    book = open_book(tmp_path / "book.db")
+    try:
+        before = q(book, "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        importer.run_import(book, write_csv(tmp_path / "in.csv", [HEAD, *_rows()]), today=TODAY)
+        assert in_child and q(book, "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name") == before
+    finally:
+        book.close()
+
+
+def test_strict_with_a_bad_row_writes_nothing(tmp_path: Path, in_child: list) -> None:
+    book = open_book(tmp_path / "book.db")
+    try:
+        report = importer.run_import(book, write_csv(tmp_path / "in.csv", [HEAD, *_rows()]), strict=True,
+                                     today=TODAY)
+        assert in_child and not report.applied and len(report.errors) == 2
+        assert [len(rows) for rows in _tables(book).values()] == [0, 0, 0]
+        assert in_child[0].proc.returncode != 0  # stopped, its transaction rolled back
+        ops.add_client(book, "之后", ["13600000000"])  # and the book takes a write again
+    finally:
+        book.close()
+
+
+def test_a_childs_sqlite_error_is_raised_here_and_nothing_stays(tmp_path: Path, in_child: list,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "_deposit_kind", lambda product: "bogus")  # a planner gone wrong
+    book = open_book(tmp_path / "book.db")
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed: deposit"):
+            importer.run_import(book, write_csv(tmp_path / "in.csv", [HEAD, *_rows()]), today=TODAY)
+        assert in_child and [len(rows) for rows in _tables(book).values()] == [0, 0, 0]
+    finally:
+        book.close()
+
+
+def test_a_failure_while_planning_stops_the_child(tmp_path: Path, in_child: list,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self, v):  # noqa: ANN001, ANN202
+        raise RuntimeError("planner broke")
+
+    monkeypatch.setattr(importer._Planner, "apply", broken)  # the first row that is not a usual one
+    book = open_book(tmp_path / "book.db")
+    try:
+        with pytest.raises(RuntimeError, match="planner broke"):
+            importer.run_import(book, write_csv(tmp_path / "in.csv", [HEAD, *_rows()]), today=TODAY)
+        [child] = in_child
+        assert child.proc.returncode is not None and not child.finished
+        assert [len(rows) for rows in _tables(book).values()] == [0, 0, 0]  # the rows it was sent: rolled back
+        ops.add_client(book, "之后", ["13600000000"])
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize("python", ["/nonexistent/python", "false"])
+def test_without_a_working_child_the_rows_are_written_here(tmp_path: Path, in_child: list,
+                                                         monkeypatch: pytest.MonkeyPatch, python: str) -> None:
+    import shutil
+
+    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
+    want_tables, want_report = _reference(tmp_path, path)
+    monkeypatch.setattr(sys, "executable", shutil.which(python) or python)
+    book = open_book(tmp_path / "book.db")
+    try:
+        report = importer.run_import(book, path, today=TODAY, now=NOW)
+        assert report.applied and report.to_json() == want_report
+        assert _tables(book) == want_tables
+        assert len(in_child) == (python == "false")  # one that could start, and went away at once
+    finally:
+        book.close()
+
+
+def test_a_small_file_is_written_here(tmp_path: Path, in_child: list, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "CHILD_ROWS", 1000)  # a big file by its bytes, not by its rows
+    book = open_book(tmp_path / "book.db")
+    try:
+        report = importer.run_import(book, write_csv(tmp_path / "in.csv", [HEAD, *_rows()]), today=TODAY)
+        assert report.applied and report.created > 40
+        [child] = in_child
+        assert not child.finished and child.proc.returncode is not None  # started as it was read; stopped
+    finally:
+        book.close()
