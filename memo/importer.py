@@ -43,7 +43,7 @@ import sys
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -91,6 +91,8 @@ CLIENT_FIELDS = ("name", "phone", "id_number")
 _ROW_FIELDS = ("name", "phone", "id_number", "birthday", "lunar_birthday", "tier", "amount", "start", "term",
                "maturity", "rollover", "rate", "product", "currency")
 DEPOSIT_FIELDS = ("amount", "start", "term", "maturity")
+# the order _Planner._plan_deposits unpacks a usual row's deposit in
+_DEPOSIT_FIELDS = ("amount", "start", "term", "maturity", "rate", "rollover", "currency", "product")
 _UNIT_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")  # 金额(元), 年利率（%）
 
 
@@ -754,15 +756,19 @@ class _Planner:
 
     def plan_rows(self, numbers: list[int], columns: dict[str, list[Any]], bad: set[int],
                   names: dict[str, str]) -> None:
-        """Every row, in order. The usual row (no bad cell, a client the book and the file have
-        not seen yet, with or without a whole deposit) is planned straight from its cells;
-        any other goes through check() and apply() with its values as a dict."""
+        """Every row, in order: first every row's client (and phone), then every row's deposit,
+        so a writer has all the clients early (and makes their indexes while the deposits are
+        planned). The usual row (no bad cell, a client the book and the file have not seen yet,
+        with or without a whole deposit) is planned straight from its cells; any other goes
+        through check(), apply_client() and apply_deposit() with its values as a dict."""
         skip = _SKIP
         absent = itertools.repeat(skip)
         cols = [columns.get(f, absent) for f in _ROW_FIELDS]
         outcomes = self.plan.outcomes
+        new_phones = self.plan.new_phones
         by_phone, by_name_id = self.by_phone, self.by_name_id
-        new_client, new_deposit = self._new_client, self._new_deposit
+        new_client = self._new_client
+        deposits: list[tuple] = []  # (row's position, its client, its values or None, its outcome)
         send_at = SEND_EVERY if self.writer is not None else -1
         for k, (row_no, name, phone, last4, bday, lunar, tier, fen, start, term, given, rollover, rate,
                 product, currency) in enumerate(zip(numbers, *cols)):
@@ -783,12 +789,10 @@ class _Planner:
                 cid = new_client(name, None if last4 is skip else last4, "regular" if tier is skip else tier,
                                  lunar if lunar is not skip else None if bday is skip else bday)
                 if phone is not skip:
-                    self.plan.new_phones.append((cid, phone, phone[::-1]))
+                    new_phones.append((cid, phone, phone[::-1]))
                     by_phone[phone] = [cid]
                 if fen is not skip:
-                    new_deposit(cid, start, fen, None if term is skip else term, None if given is skip else given,
-                                None if rate is skip else rate, None if rollover is skip else rollover,
-                                "CNY" if currency is skip else currency, "" if product is skip else product)
+                    deposits.append((k, cid, None, None))
                 outcomes.append(RowOutcome(row_no, "create", name))
                 continue
             cells = dict(zip(_ROW_FIELDS, (name, phone, last4, bday, lunar, tier, fen, start, term, given, rollover,
@@ -805,16 +809,48 @@ class _Planner:
                 continue
             if not values:
                 continue
-            outcomes.append(RowOutcome(row_no, self.apply(values), values.get("name", "")))
+            cid, action = self.apply_client(values)
+            outcome = RowOutcome(row_no, action, values.get("name", ""))
+            outcomes.append(outcome)
+            if "amount" in values:
+                deposits.append((k, cid, values, outcome))
+        if self.writer is not None:  # the clients' part is done: the writer finishes it meanwhile
+            self.send(last=True, more=len(deposits))
+            self.writer.finish(("client", "phone"), {"client": _stored(self.plan.client_updates)})
+        self._plan_deposits(deposits, {f: columns.get(f) or [skip] * len(numbers) for f in _DEPOSIT_FIELDS})
 
-    def send(self, last: bool = False) -> None:
+    def _plan_deposits(self, deposits: list[tuple], columns: dict[str, list[Any]]) -> None:
+        skip = _SKIP
+        new_deposit = self._new_deposit
+        fens, starts, terms, givens, rates, rollovers, currencies, products = (
+            columns[f] for f in _DEPOSIT_FIELDS)
+        send_at = SEND_EVERY if self.writer is not None else -1
+        for n, (k, cid, values, outcome) in enumerate(deposits):
+            if n == send_at:
+                self.send()
+                send_at += SEND_EVERY
+            if values is None:  # the usual row: a whole deposit of a new client
+                term, given, rate, rollover, currency, product = (
+                    terms[k], givens[k], rates[k], rollovers[k], currencies[k], products[k])
+                new_deposit(cid, starts[k], fens[k], None if term is skip else term, None if given is skip else given,
+                            None if rate is skip else rate, None if rollover is skip else rollover,
+                            "CNY" if currency is skip else currency, "" if product is skip else product)
+                continue
+            created, updated = self.apply_deposit(cid, values)
+            if created:
+                outcome.action = "create"
+            elif updated and outcome.action == "unchanged":
+                outcome.action = "update"
+
+    def send(self, last: bool = False, more: int = 0) -> None:
         """The new rows not sent yet to the writer: from BULK_ROWS of them on (the writer then
-        rebuilds the indexes at the end instead of growing them row by row), and the `last`."""
+        rebuilds the indexes at the end instead of growing them row by row), and the `last`
+        (`more` rows may come after them)."""
         plan, sent = self.plan, self.sent
-        waiting = len(plan.new_clients) - sent[0] + len(plan.new_deposits) - sent[2]
+        waiting = len(plan.new_clients) - sent[0] + len(plan.new_phones) - sent[1] + len(plan.new_deposits) - sent[2]
         if not last and waiting < (SEND_EVERY if self.bulk else BULK_ROWS) or not waiting:
             return
-        self.bulk = self.bulk or not last or waiting > BULK_ROWS
+        self.bulk = self.bulk or not last or waiting + more > BULK_ROWS
         for table, rows, i, columns in (("client", plan.new_clients, 0, _CLIENT_COLUMNS),
                                         ("phone", plan.new_phones, 1, None),
                                         ("deposit", plan.new_deposits, 2, _DEPOSIT_COLUMNS)):
@@ -825,8 +861,9 @@ class _Planner:
             sent[i] = len(rows)
         self.sent_clients, self.sent_deposits = self.next_id, self.next_deposit
 
-    def apply(self, v: dict) -> str:
-        """Plan one good row; returns its action."""
+    def apply_client(self, v: dict) -> tuple[int, str]:
+        """Plan the client of one good row (and its phone): the client's id, the row's action
+        so far."""
         created = updated = False
         cid = self._find_client(v)
         bday = v.get("lunar_birthday") or v.get("birthday")
@@ -868,35 +905,38 @@ class _Planner:
             self.plan.new_phones.append((cid, phone, phone[::-1]))
             self._remember_phone(cid, phone)
             updated = updated or not created
-        if "amount" in v:
-            start, fen, term = v["start"], v["amount"], v.get("term")
-            given = v.get("maturity")
-            product = v.get("product", "")
-            key = (cid, start, fen, term)
-            old = self.deposits.get(key)
-            if old is None:
-                self._new_deposit(cid, start, fen, term, given, v.get("rate"), v.get("rollover"),
-                                  v.get("currency", "CNY"), product)
-                created = True
-            else:  # `old` holds the values as stored (ISO dates, 0/1); changes are Python values
-                changes = {}
-                if given is not None and (old["maturity"] != given.isoformat() or not old["maturity_given"]):
-                    changes.update(maturity=given, maturity_given=True, **_roll(start, term, given))
-                if "rate" in v and old["rate"] != v["rate"]:
-                    changes["rate"] = v["rate"]
-                if "currency" in v and old["currency"] != v["currency"]:
-                    changes["currency"] = v["currency"]
-                if "product" in v and old["note"] != product:
-                    changes["note"] = product
-                if "rollover" in v and old["rollover"] != v["rollover"]:
-                    changes["rollover"] = v["rollover"]
-                if changes:
-                    old.update({k: _sql_value(k, x) for k, x in changes.items()})
-                    if old["id"] < self.sent_deposits:  # in the book, or written already
-                        self.plan.deposit_updates.setdefault(old["id"], {}).update(changes)
-                    # else a deposit made by an earlier row of this file: `old` is its row
-                    updated = updated or old["id"] < self.first_new_deposit
-        return "create" if created else "update" if updated else "unchanged"
+        return cid, "create" if created else "update" if updated else "unchanged"
+
+    def apply_deposit(self, cid: int, v: dict) -> tuple[bool, bool]:
+        """Plan the deposit of one good row with a client: (created, updated)."""
+        start, fen, term = v["start"], v["amount"], v.get("term")
+        given = v.get("maturity")
+        product = v.get("product", "")
+        key = (cid, start, fen, term)
+        old = self.deposits.get(key)
+        if old is None:
+            self._new_deposit(cid, start, fen, term, given, v.get("rate"), v.get("rollover"),
+                              v.get("currency", "CNY"), product)
+            return True, False
+        # `old` holds the values as stored (ISO dates, 0/1); changes are Python values
+        changes = {}
+        if given is not None and (old["maturity"] != given.isoformat() or not old["maturity_given"]):
+            changes.update(maturity=given, maturity_given=True, **_roll(start, term, given))
+        if "rate" in v and old["rate"] != v["rate"]:
+            changes["rate"] = v["rate"]
+        if "currency" in v and old["currency"] != v["currency"]:
+            changes["currency"] = v["currency"]
+        if "product" in v and old["note"] != product:
+            changes["note"] = product
+        if "rollover" in v and old["rollover"] != v["rollover"]:
+            changes["rollover"] = v["rollover"]
+        if not changes:
+            return False, False
+        old.update({k: _sql_value(k, x) for k, x in changes.items()})
+        if old["id"] < self.sent_deposits:  # in the book, or written already
+            self.plan.deposit_updates.setdefault(old["id"], {}).update(changes)
+        # else a deposit made by an earlier row of this file: `old` is its row
+        return False, old["id"] < self.first_new_deposit
 
 
 @dataclass
@@ -908,7 +948,9 @@ class _Table:
     names: dict[str, str]  # field -> its column's header as written
 
 
-def _read(path: Path, today: dt.date) -> _Table:
+def _read(path: Path, today: dt.date, on_names: Callable[[list[str]], None] | None = None) -> _Table:
+    """The file read and converted; `on_names` is given the file's names as soon as they are
+    read (the names column first)."""
     rows = iter(read_table(path))
     header: list[Any] | None = None
     row_no = 0
@@ -937,12 +979,14 @@ def _read(path: Path, today: dt.date) -> _Table:
     bad: set[int] = set()
     by_index = list(zip(*body)) if body else [() for _ in range(width)]  # columns (every row has >= width cells)
     del body
-    for f, i in index.items():
-        values, has_bad = _convert_column(f, by_index[i], today)
+    for f in sorted(index, key=lambda f: f != "name"):
+        values, has_bad = _convert_column(f, by_index[index[f]], today)
         if has_bad:
             bad.update(k for k, value in enumerate(values) if type(value) is _RowFault)  # noqa: E721
         columns[f] = values
-    return _Table(numbers, columns, bad, names)
+        if f == "name" and on_names is not None:
+            on_names(sorted({v for v in values if type(v) is str and v}))  # noqa: E721
+    return _Table(numbers, {f: columns[f] for f in index}, bad, names)  # in the file's column order
 
 
 def _file_values(table: _Table, f: str) -> set[str]:
@@ -1107,7 +1151,7 @@ class _Writer:
         self.stamp = stamp
         self.keys: dict[str, tuple[str, str]] = {"": ("", "")}
         self.begun = False
-        self.indexes: list[tuple[str, str]] = []  # dropped, to make again at the end
+        self.indexes: list[tuple[str, str, str]] = []  # (name, table, sql) dropped, to make again
         self.checks: dict[str, list[str]] = {}
         self.last: dict[str, int] = {}  # table -> its last rowid before the import
 
@@ -1130,9 +1174,9 @@ class _Writer:
         if bulk:
             # Same transaction: a reader sees the old book with its indexes, or the new one with them.
             self.indexes = raw.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                 "AND tbl_name IN ('client', 'phone', 'deposit')").fetchall()
-            for name, _ in self.indexes:
+            for name, _, _ in self.indexes:
                 raw.execute(f'DROP INDEX "{name}"')
         # SQLite rebuilds the lookup table of a CHECK's `IN (...)` list for every row it inserts
         # (a seventh of the whole import); a SELECT builds it once. So the rows go in unchecked
@@ -1159,20 +1203,26 @@ class _Writer:
         else:
             _insert_many(self.raw, table, _DEPOSIT_COLUMNS, rows, {**_DEPOSIT_CONSTANTS, **stamps})
 
-    def finish(self, client_updates: dict[int, dict], deposit_updates: dict[int, dict]) -> None:
-        """The checks, the indexes, then the updates (changes as stored values)."""
+    def finish(self, tables: Sequence[str], updates: dict[str, dict[int, dict]]) -> None:
+        """Every new row of `tables` is in: their checks, their indexes, then their `updates`
+        (table -> id -> changes, as stored)."""
         raw = self.raw
-        if self.checks:
-            raw.execute("PRAGMA ignore_check_constraints = OFF")
-            for table, expressions in self.checks.items():
-                _verify_checks(raw, table, expressions, self.last[table])
-        for _, sql in self.indexes:
-            raw.execute(sql)
-        for changes in client_updates.values():
+        for table in tables:
+            if table in self.checks:
+                _verify_checks(raw, table, self.checks[table], self.last[table])
+        for _, table, sql in self.indexes:
+            if table in tables:
+                raw.execute(sql)
+        for changes in updates.get("client", {}).values():
             if "name" in changes:
                 changes["name_initials"], changes["name_pinyin"] = self._key(changes["name"])
-        _update_many(raw, "client", client_updates, self.stamp)
-        _update_many(raw, "deposit", deposit_updates, self.stamp)
+        for table, changes in updates.items():
+            _update_many(raw, table, changes, self.stamp)
+
+    def commit_ready(self) -> None:
+        """Every table finished: the connection checks each row again (before the commit)."""
+        if self.checks:
+            self.raw.execute("PRAGMA ignore_check_constraints = OFF")
 
 
 def _stored(updates: dict[int, dict]) -> dict[int, dict]:
@@ -1260,9 +1310,12 @@ class _ChildWriter:
     def insert(self, table: str, rows: list[tuple], bulk: bool) -> None:
         self._send(("insert", table, rows, bulk))
 
-    def finish(self, client_updates: dict[int, dict], deposit_updates: dict[int, dict]) -> None:
-        """Everything sent: the child finishes, commits, and answers."""
-        self._send(("finish", client_updates, deposit_updates))
+    def finish(self, tables: Sequence[str], updates: dict[str, dict[int, dict]]) -> None:
+        self._send(("finish", tables, updates))
+
+    def commit(self) -> None:
+        """Everything sent: the child commits, and answers (done())."""
+        self._send(("commit",))
         self.outbox.put(None)
 
     def done(self) -> None:
@@ -1317,8 +1370,10 @@ def _serve() -> None:
                     writer.learn(message[1])
                 elif message[0] == "insert":
                     writer.insert(*message[1:])
-                else:
+                elif message[0] == "finish":
                     writer.finish(*message[1:])
+                else:
+                    writer.commit_ready()
                     break
     except sqlite3.Error as exc:
         answer(("error", type(exc).__name__, str(exc)))
@@ -1386,17 +1441,18 @@ def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, no
         if applied:
             planner.writer = writer = _Writer(raw, stamp)
             planner.send(last=True)
-            writer.finish(_stored(plan.client_updates), _stored(plan.deposit_updates))
+            writer.finish(("client", "phone", "deposit"),
+                          {"client": _stored(plan.client_updates), "deposit": _stored(plan.deposit_updates)})
+            writer.commit_ready()
     return ImportReport(str(path), plan.outcomes, dry_run=False, strict=strict, applied=applied)
 
 
 def _import_in_child(book: Book, child: _ChildWriter, path: Path, strict: bool, today: dt.date,
                      now: dt.datetime) -> ImportReport | _Table:
     """The import with `child` writing; the file read, if it has too few rows for a child."""
-    table = _read(path, today)
+    table = _read(path, today, on_names=child.learn)  # their keys are made while this one reads on
     if len(table.numbers) < CHILD_ROWS:
         return table
-    child.learn(sorted(_file_values(table, "name")))  # their keys are made while this one plans
     child.ready()
     with book.snapshot() as raw:  # begun after the child's write lock: the book it writes to
         planner = _plan(raw, table, today, now, child)
@@ -1405,8 +1461,9 @@ def _import_in_child(book: Book, child: _ChildWriter, path: Path, strict: bool, 
     if strict and any(o.action == "error" for o in plan.outcomes):
         return report  # the child is stopped: nothing written stays
     planner.send(last=True)
+    child.finish(("deposit",), {"deposit": _stored(plan.deposit_updates)})
     book.committing()
-    child.finish(_stored(plan.client_updates), _stored(plan.deposit_updates))
+    child.commit()
     del table, planner, plan  # freed here (a million objects) while the child makes the indexes
     child.done()
     report.applied = True

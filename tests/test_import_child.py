@@ -51,9 +51,9 @@ def in_child(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     monkeypatch.setattr(importer._ChildWriter, "__init__", spy)
     real_finish = importer._ChildWriter.finish
 
-    def finish(self, client_updates, deposit_updates):  # noqa: ANN001, ANN202
-        self.updates = (dict(client_updates), dict(deposit_updates))
-        real_finish(self, client_updates, deposit_updates)
+    def finish(self, tables, updates):  # noqa: ANN001, ANN202
+        self.updates = {**getattr(self, "updates", {}), **updates}
+        real_finish(self, tables, updates)
 
     monkeypatch.setattr(importer._ChildWriter, "finish", finish)
     for name, value in (("CHILD_BYTES", 0), ("CHILD_ROWS", 1), ("SEND_EVERY", 2), ("BULK_ROWS", 3)):
@@ -102,9 +102,9 @@ def test_a_child_writes_the_book_written_here(tmp_path: Path, in_child: list, se
                        "(SELECT id FROM client WHERE name = '客户3')") == [("2.00", "2024-08-05", "大额存单")]
         assert q(book, "PRAGMA integrity_check") == [("ok",)]
         # rows the child had been sent before a later row changed them: written again, as updates
-        [(stub, changes)] = [(k, v) for k, v in in_child[0].updates[0].items() if "name" in v]
+        [(stub, changes)] = [(k, v) for k, v in in_child[0].updates["client"].items() if "name" in v]
         assert changes["name"] == "王五" and q(book, "SELECT name FROM client WHERE id = :i", i=stub) == [("王五",)]
-        assert any(v.get("rate") == "2.00" for v in in_child[0].updates[1].values())
+        assert any(v.get("rate") == "2.00" for v in in_child[0].updates["deposit"].values())
         assert importer.run_import(book, path, today=TODAY).created == 0
     finally:
         book.close()
@@ -147,10 +147,10 @@ def test_a_childs_sqlite_error_is_raised_here_and_nothing_stays(tmp_path: Path, 
 
 def test_a_failure_while_planning_stops_the_child(tmp_path: Path, in_child: list,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(self, v):  # noqa: ANN001, ANN202
+    def broken(self, cid, v):  # noqa: ANN001, ANN202
         raise RuntimeError("planner broke")
 
-    monkeypatch.setattr(importer._Planner, "apply", broken)  # the first row that is not a usual one
+    monkeypatch.setattr(importer._Planner, "apply_deposit", broken)  # the clients are written by then
     book = open_book(tmp_path / "book.db")
     try:
         with pytest.raises(RuntimeError, match="planner broke"):
