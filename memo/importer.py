@@ -4,9 +4,9 @@ Headless: no textual here, and openpyxl is imported only for an .xlsx file.
 
 `plan_import(book, path)` reads the file and says, row by row, what an import would do
 (create / update / unchanged / error); `run_import(book, path, dry_run, strict)` does it. The
-good rows go in as ONE `book.write()` transaction; with `strict`, nothing goes in unless every
-row is good. Importing the same file twice changes nothing: clients merge by normalized phone,
-then by name + ID last four; deposits by (client, start, amount, term).
+good rows go in as ONE write transaction; with `strict`, nothing goes in unless every row is
+good. Importing the same file twice changes nothing: clients merge by normalized phone, then by
+name + ID last four; deposits by (client, start, amount, term).
 
 Privacy: of an ID number only the last four characters are kept, and error values show an ID
 masked (****1234). Text from cells is stored exactly as written (after strip), never
@@ -16,12 +16,14 @@ Speed (100,000 rows in a few seconds, bench/import_rows.py): cells are converted
 column, each distinct value once (the usual forms of phones, IDs, amounts and birthdays by a
 quick exact reading, anything else by the full parsers); pinyin keys, maturities and chain
 keys once per distinct name or (start, term, maturity). A client or deposit the file creates
-is one dict, the row to store and the record later rows merge into. The rows go straight to
-sqlite3 (same connection, same transaction), 500 to an INSERT, the columns every row shares
-written as literals; above BULK_ROWS new rows the indexes are dropped and made again inside
-the transaction. SQLite evaluates a CHECK's `IN (...)` list expensively row by row, so the new
-rows are held to every CHECK of the schema by one query per table before the commit instead
-(_verify_checks). The cyclic garbage collector is off meanwhile.
+is one dict, the row to store and the record later rows merge into. Every row's client is
+planned first, then every row's deposit. The rows go straight to sqlite3, 500 to an INSERT,
+the columns every row shares written as literals; above BULK_ROWS new rows the indexes are
+dropped and made again inside the transaction. SQLite evaluates a CHECK's `IN (...)` list
+expensively row by row, so the new rows are held to every CHECK of the schema by one query per
+table before the commit instead (_verify_checks). A big file's rows are written by a child
+process as they are planned, on the other core (_ChildWriter): it makes the clients' indexes
+while the deposits are planned. The cyclic garbage collector is off meanwhile.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ import datetime as dt
 import io
 import itertools
 import json
-import operator
-import re
 import marshal
+import operator
 import os
 import queue
+import re
 import sqlite3
 import subprocess
 import sys
