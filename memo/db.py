@@ -247,7 +247,7 @@ class Book:
 
     def committing(self) -> None:
         """The commit hooks, for a commit of this process made on a connection the book does not
-        hold (the importer's child process), just before it."""
+        hold (the importer's child process): called just before it and again just after."""
         self._committed(None)
 
     def _thread_raw(self) -> _Raw:

@@ -1464,9 +1464,12 @@ def _import_in_child(book: Book, child: _ChildWriter, path: Path, strict: bool, 
         return report  # the child is stopped: nothing written stays
     planner.send(last=True)
     child.finish(("deposit",), {"deposit": _stored(plan.deposit_updates)})
-    book.committing()
+    book.committing()  # the commit hooks, on both sides of a commit that takes a while here
     child.commit()
     del table, planner, plan  # freed here (a million objects) while the child makes the indexes
-    child.done()
+    try:
+        child.done()
+    finally:
+        book.committing()
     report.applied = True
     return report

@@ -191,3 +191,21 @@ def test_a_small_file_is_written_here(tmp_path: Path, in_child: list, monkeypatc
         assert not child.finished and child.proc.returncode is not None  # started as it was read; stopped
     finally:
         book.close()
+
+
+def test_the_commit_hooks_run_before_and_after_the_childs_commit(tmp_path: Path, in_child: list) -> None:
+    """The app counts a commit its hooks saw as its own (no "changed elsewhere"): the child's
+    commit comes a while after the rows are sent, so the hooks run on both sides of it."""
+    book = open_book(tmp_path / "book.db")
+    seen: list[int] = []
+
+    def count() -> None:
+        with sqlite3.connect(book.path) as conn:
+            seen.append(conn.execute("SELECT count(*) FROM client").fetchone()[0])
+
+    book.commit_hooks.append(count)
+    try:
+        importer.run_import(book, write_csv(tmp_path / "in.csv", [HEAD, *_rows()]), today=TODAY)
+        assert in_child and seen == [0, q(book, "SELECT count(*) FROM client")[0][0]] and seen[1] > 40
+    finally:
+        book.close()
