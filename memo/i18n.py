@@ -323,6 +323,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.ask_path": ("要导入的文件（CSV 或 xlsx）的路径", "Path of the file to import (CSV or xlsx)"),
     "import.title": ("导入：{path}", "Import: {path}"),
     "import.preview": ("预览（尚未写入）", "Preview (nothing written yet)"),
+    "import.reading": ("正在读取文件……", "Reading the file…"),
+    "import.running": ("正在导入……全部写完才生效，中途出错则什么也不写", "Importing… it counts only once every row is in; if anything fails, nothing is written"),
     "import.col_row": ("行", "Row"),
     "import.col_field": ("列", "Column"),
     "import.col_value": ("内容", "Value"),

@@ -65,3 +65,38 @@ def test_import_screen_snapshot(snap_compare, book, tmp_path, lang: str) -> None
         await settle(pilot)
 
     assert snap_compare(MemoApp(book, today=TODAY, lang=lang), terminal_size=SIZE, run_before=open_it)
+
+
+async def test_the_screen_says_it_is_importing_and_imports_once(book, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    from memo import importer
+
+    path = _file(tmp_path)
+    release, calls = threading.Event(), []
+    real = importer.run_import
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(1)
+        assert release.wait(10)
+        return real(*args, **kwargs)
+
+    async with MemoApp(book, today=TODAY, lang="en").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(ImportScreen(path))
+        await settle(pilot)
+        screen = pilot.app.screen
+        monkeypatch.setattr(importer, "run_import", slow)
+        await pilot.press("i")
+        await pilot.press("i")  # a second press while importing: nothing more
+        for _ in range(100):
+            await pilot.pause()
+            if calls:
+                break
+        assert "Importing" in str(screen.query_one("#import-summary", Static).render())
+        assert screen.query_one("#import-rows", DataTable).loading
+        release.set()
+        await settle(pilot)
+        assert calls == [1] and "Imported" in str(screen.query_one("#import-summary", Static).render())
+        assert not screen.query_one("#import-rows", DataTable).loading
+    assert ops.count_clients(book) == 2

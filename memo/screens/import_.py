@@ -32,11 +32,12 @@ class ImportScreen(TellsWorkerErrors, Screen):
         translate_bindings(self)
         self.path = Path(path)
         self.report: importer.ImportReport | None = None
+        self.busy = True  # reading the file (the preview), or importing it
 
     def compose(self) -> ComposeResult:
         yield Static(Content(t("import.title", path=visible(self.path.name, one_line=True))),
                      classes="screen-head title")
-        yield Static(t("import.preview"), id="import-summary", classes="summary")
+        yield Static(t("import.reading"), id="import-summary", classes="summary")
         yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -45,6 +46,7 @@ class ImportScreen(TellsWorkerErrors, Screen):
         for key, width in (("import.col_row", 6), ("import.action.error", 8), ("card.title", 14),
                            ("import.col_field", 12), ("import.col_value", 22), ("import.col_reason", None)):
             table.add_column(t(key) if key != "import.action.error" else "", width=width)
+        table.loading = True
         self.plan()
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
@@ -61,11 +63,20 @@ class ImportScreen(TellsWorkerErrors, Screen):
             return call()
         except (DomainError, BookError) as exc:
             message = visible(t(exc.code, value=exc.value), one_line=True)
-            self.app.call_from_thread(self.query_one("#import-summary", Static).update, Content(message))
+            self.app.call_from_thread(self._failed, Content(message))
             return None
+
+    def _failed(self, message: Content) -> None:
+        self.query_one("#import-summary", Static).update(message)
+        self._busy(False)
+
+    def _busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.query_one("#import-rows", DataTable).loading = busy
 
     def _show(self, report: importer.ImportReport) -> None:
         self.report = report
+        self._busy(False)
         summary = t("import.summary", created=report.created, updated=report.updated,
                     unchanged=report.unchanged, errors=sum(1 for r in report.rows if r.action == "error"))
         head = t("import.preview") if report.dry_run else t("import.applied", path=self.path.name)
@@ -87,7 +98,9 @@ class ImportScreen(TellsWorkerErrors, Screen):
                 table.add_row(str(outcome.row), action, name, Text(""), Text(""), Text(""))
 
     def action_run_import(self) -> None:
-        if self.report is not None and self.report.dry_run:
+        if self.report is not None and self.report.dry_run and not self.busy:
+            self._busy(True)
+            self.query_one("#import-summary", Static).update(t("import.running"))
             self.run_it()
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
