@@ -28,6 +28,7 @@ while the deposits are planned. The cyclic garbage collector is off meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import datetime as dt
@@ -817,7 +818,7 @@ class _Planner:
             if "amount" in values:
                 deposits.append((k, cid, values, outcome))
         if self.writer is not None:  # the clients' part is done: the writer finishes it meanwhile
-            self.send(last=True, more=len(deposits))
+            self.send(last=True, more=sum(values is None for _, _, values, _ in deposits))  # sure to be new
             self.writer.finish(("client", "phone"), {"client": _stored(self.plan.client_updates)})
         self._plan_deposits(deposits, {f: columns.get(f) or [skip] * len(numbers) for f in _DEPOSIT_FIELDS})
 
@@ -849,10 +850,10 @@ class _Planner:
         rebuilds the indexes at the end instead of growing them row by row), and the `last`
         (`more` rows may come after them)."""
         plan, sent = self.plan, self.sent
-        waiting = len(plan.new_clients) - sent[0] + len(plan.new_phones) - sent[1] + len(plan.new_deposits) - sent[2]
-        if not last and waiting < (SEND_EVERY if self.bulk else BULK_ROWS) or not waiting:
+        new = len(plan.new_clients) - sent[0] + len(plan.new_deposits) - sent[2]  # (as before: no phones)
+        if not (new or len(plan.new_phones) > sent[1]) or not last and new < (SEND_EVERY if self.bulk else BULK_ROWS):
             return
-        self.bulk = self.bulk or not last or waiting + more > BULK_ROWS
+        self.bulk = self.bulk or not last or new + more > BULK_ROWS
         for table, rows, i, columns in (("client", plan.new_clients, 0, _CLIENT_COLUMNS),
                                         ("phone", plan.new_phones, 1, None),
                                         ("deposit", plan.new_deposits, 2, _DEPOSIT_COLUMNS)):
@@ -1153,6 +1154,7 @@ class _Writer:
         self.stamp = stamp
         self.keys: dict[str, tuple[str, str]] = {"": ("", "")}
         self.begun = False
+        self.finished: set[str] = set()  # tables every new row of which is in (and checked)
         self.indexes: list[tuple[str, str, str]] = []  # (name, table, sql) dropped, to make again
         self.checks: dict[str, list[str]] = {}
         self.last: dict[str, int] = {}  # table -> its last rowid before the import
@@ -1171,13 +1173,15 @@ class _Writer:
         return keys
 
     def _begin(self, bulk: bool) -> None:
+        """Before the first row: with `bulk`, the indexes of the tables rows may still go into
+        are dropped (made again as each table is finished)."""
         raw = self.raw
         self.begun = True
         if bulk:
             # Same transaction: a reader sees the old book with its indexes, or the new one with them.
-            self.indexes = raw.execute(
+            self.indexes = [index for index in raw.execute(
                 "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                "AND tbl_name IN ('client', 'phone', 'deposit')").fetchall()
+                "AND tbl_name IN ('client', 'phone', 'deposit')") if index[1] not in self.finished]
             for name, _, _ in self.indexes:
                 raw.execute(f'DROP INDEX "{name}"')
         # SQLite rebuilds the lookup table of a CHECK's `IN (...)` list for every row it inserts
@@ -1190,7 +1194,12 @@ class _Writer:
             self.checks = checks
             self.last = {table: raw.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]
                          for table in checks}
-            raw.execute("PRAGMA ignore_check_constraints = ON")
+            self._checked(False)
+
+    def _checked(self, checked: bool) -> None:
+        """SQLite's own CHECKs on (updates) or off (the inserts, held to them by _verify_checks)."""
+        if self.checks:
+            self.raw.execute(f"PRAGMA ignore_check_constraints = {'OFF' if checked else 'ON'}")
 
     def insert(self, table: str, rows: list[tuple], bulk: bool) -> None:
         if not self.begun:
@@ -1207,8 +1216,9 @@ class _Writer:
 
     def finish(self, tables: Sequence[str], updates: dict[str, dict[int, dict]]) -> None:
         """Every new row of `tables` is in: their checks, their indexes, then their `updates`
-        (table -> id -> changes, as stored)."""
+        (table -> id -> changes, as stored), which SQLite checks itself."""
         raw = self.raw
+        self.finished.update(tables)
         for table in tables:
             if table in self.checks:
                 _verify_checks(raw, table, self.checks[table], self.last[table])
@@ -1218,13 +1228,17 @@ class _Writer:
         for changes in updates.get("client", {}).values():
             if "name" in changes:
                 changes["name_initials"], changes["name_pinyin"] = self._key(changes["name"])
-        for table, changes in updates.items():
-            _update_many(raw, table, changes, self.stamp)
+        if any(updates.values()):
+            self._checked(True)
+            for table, changes in updates.items():
+                _update_many(raw, table, changes, self.stamp)
+            self._checked(False)
 
     def commit_ready(self) -> None:
-        """Every table finished: the connection checks each row again (before the commit)."""
-        if self.checks:
-            self.raw.execute("PRAGMA ignore_check_constraints = OFF")
+        """Every table finished (the commit comes next): SQLite's own CHECKs back on for this
+        connection."""
+        assert self.finished >= {table for _, table, _ in self.indexes}, "an index dropped and not made again"
+        self._checked(True)
 
 
 def _stored(updates: dict[int, dict]) -> dict[int, dict]:
@@ -1242,33 +1256,44 @@ def _stored(updates: dict[int, dict]) -> dict[int, dict]:
 # (or stops sending) before "finish", the child's transaction rolls back: nothing half-written.
 
 CHILD_ROWS = 20_000  # from this many rows in the file, the writer is a child process
-PIPE_BYTES = 1 << 20  # an answer the child has not given by then is not coming
+PIPE_BYTES = 1 << 20  # the pipe to the child, where the system lets it be set (Linux)
 
 
 class _ChildFailed(Exception):
     """The child could not do its part (gone, or not answering): the parent writes instead."""
 
 
+def _child_command() -> list[str]:
+    """This Python, isolated (no site, no environment: nothing but _serve can write to its
+    stdout, the answers), with this process's import path, this memo first."""
+    path = [str(Path(__file__).resolve().parent.parent), *(p for p in sys.path if p)]
+    return [sys.executable, "-I", "-S", "-c",
+            f"import sys; sys.path[:0] = {path!r}; from memo.importer import _serve; _serve()"]
+
+
 class _ChildWriter:
     """A _Writer in a child process: the same calls, sent through a pipe by a thread of this one
-    (a full pipe then waits there, not in the planning)."""
+    (a full pipe then waits there, not in the planning). The child has a session of its own: a
+    ^C goes to this process, which then stops the child (close())."""
 
     def __init__(self, book: Book, stamp: str) -> None:
-        root = str(Path(__file__).resolve().parent.parent)  # this memo, installed or not
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
         self.proc = subprocess.Popen(  # OSError: no child; the caller writes here instead
-            [sys.executable, "-c", "from memo.importer import _serve; _serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=root)
-        if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux: a message or so fits the pipe, so its
-            try:  # sending rarely waits on the child (and each wait costs a GIL handover)
-                fcntl.fcntl(self.proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-            except OSError:
-                pass
+            _child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            **({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else
+               {"start_new_session": True}))
         self.outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self.failed: BaseException | None = None
+        self.failed = False  # the pipe broke: the child is gone
         self.finished = False  # the child has committed
-        self.sender = threading.Thread(target=self._send_all, name="memo-import-send", daemon=True)
-        self.sender.start()
+        try:
+            if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+                with contextlib.suppress(OSError):  # a message or so fits: sending rarely waits
+                    fcntl.fcntl(self.proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            self.sender = threading.Thread(target=self._send_all, name="memo-import-send", daemon=True)
+            self.sender.start()
+        except BaseException:
+            self.proc.kill()
+            self.proc.wait()
+            raise
         self._send(("begin", str(book.path), stamp))
 
     def _send_all(self) -> None:
@@ -1277,11 +1302,15 @@ class _ChildWriter:
             while (data := self.outbox.get()) is not None:
                 pipe.write(data)
                 pipe.flush()
-            pipe.close()
-        except (OSError, ValueError) as exc:  # the child went away: its answer says why
-            self.failed = exc
+        except BaseException:  # the child went away (a broken pipe), or worse: stop sending
+            self.failed = True
+        finally:
+            with contextlib.suppress(OSError):
+                pipe.close()
 
     def _send(self, message: tuple) -> None:
+        if self.failed:
+            raise _ChildFailed("the child is gone")
         data = marshal.dumps(message)
         self.outbox.put(len(data).to_bytes(8, "little") + data)
 
@@ -1289,18 +1318,15 @@ class _ChildWriter:
         try:
             answer = marshal.load(self.proc.stdout)
         except (EOFError, ValueError, TypeError):
-            raise _ChildFailed(self._stderr()) from None
+            answer = None
+        if not (type(answer) is tuple and answer and answer[0] in ("ready", "done", "error")):  # noqa: E721
+            raise _ChildFailed(f"the child ended ({self.proc.wait()})")
         if answer[0] == "error":  # the child's sqlite3 error, raised here as it would have been
-            kind = getattr(sqlite3, answer[1], None)
+            kind = getattr(sqlite3, str(answer[1]), None)
             if not (isinstance(kind, type) and issubclass(kind, sqlite3.Error)):
                 kind = sqlite3.DatabaseError
-            raise kind(answer[2])
+            raise kind(*answer[2:3])
         return answer
-
-    def _stderr(self) -> str:
-        """What the child said before it went away (for the exception's message)."""
-        self.proc.wait()
-        return self.proc.stderr.read().decode("utf-8", "replace")[-2000:] if self.proc.stderr else ""
 
     def ready(self) -> None:
         """Wait until the child holds the write lock."""
@@ -1332,9 +1358,7 @@ class _ChildWriter:
             self.proc.kill()
         self.proc.wait()
         self.sender.join()
-        for pipe in (self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
+        self.proc.stdout.close()
 
 
 def _receive(inbox: io.BufferedReader) -> tuple:
@@ -1354,15 +1378,17 @@ def _serve() -> None:
     """The child of _ChildWriter: one write transaction, as the parent's messages say."""
     from memo.db import _immediate
 
-    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
+    inbox = sys.stdin.buffer
+    outbox = os.fdopen(os.dup(1), "wb")  # the answers' own descriptor: a print goes to stderr
+    os.dup2(2, 1)
 
     def answer(message: tuple) -> None:
         marshal.dump(message, outbox)
         outbox.flush()
 
-    _, path, stamp = _receive(inbox)
     gc.disable()  # the rows are tuples of strings and numbers: no cycles
     try:
+        _, path, stamp = _receive(inbox)
         with _immediate(Path(path)) as raw:
             answer(("ready",))
             writer = _Writer(raw, stamp)
@@ -1380,7 +1406,7 @@ def _serve() -> None:
     except sqlite3.Error as exc:
         answer(("error", type(exc).__name__, str(exc)))
         raise SystemExit(1) from None
-    except EOFError:  # the parent stopped before "finish": rolled back
+    except EOFError:  # the parent stopped before "commit": rolled back
         raise SystemExit(1) from None
     answer(("done",))
 
@@ -1409,6 +1435,15 @@ def run_import(book: Book, path: Path | str, dry_run: bool = False, strict: bool
 CHILD_BYTES = 1 << 20  # a file this big may have CHILD_ROWS rows: its child starts as it is read
 
 
+def _can_have_child(book: Book) -> bool:
+    """A Python to start (not a frozen app's), and a book in WAL mode: the parent reads while the
+    child writes (a rollback journal would make the child wait on the parent's read lock)."""
+    if not sys.executable or getattr(sys, "frozen", False):
+        return False
+    with book.raw() as raw:
+        return raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, now: dt.datetime) -> ImportReport:
     if dry_run:
         table = _read(path, today)
@@ -1418,7 +1453,7 @@ def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, no
     stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
     book.same_file()
     child = None
-    if path.is_file() and path.stat().st_size >= CHILD_BYTES and sys.executable:
+    if path.is_file() and path.stat().st_size >= CHILD_BYTES and _can_have_child(book):
         try:
             child = _ChildWriter(book, stamp)
         except OSError:

@@ -163,20 +163,81 @@ def test_a_failure_while_planning_stops_the_child(tmp_path: Path, in_child: list
         book.close()
 
 
-@pytest.mark.parametrize("python", ["/nonexistent/python", "false"])
+@pytest.mark.parametrize("command", [["/nonexistent/python"], [sys.executable, "-c", "pass"]],
+                         ids=["no child", "a child that ends at once"])
 def test_without_a_working_child_the_rows_are_written_here(tmp_path: Path, in_child: list,
-                                                         monkeypatch: pytest.MonkeyPatch, python: str) -> None:
-    import shutil
-
+                                                         monkeypatch: pytest.MonkeyPatch, command: list) -> None:
     path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
     want_tables, want_report = _reference(tmp_path, path)
-    monkeypatch.setattr(sys, "executable", shutil.which(python) or python)
+    monkeypatch.setattr(importer, "_child_command", lambda: command)
     book = open_book(tmp_path / "book.db")
     try:
         report = importer.run_import(book, path, today=TODAY, now=NOW)
         assert report.applied and report.to_json() == want_report
         assert _tables(book) == want_tables
-        assert len(in_child) == (python == "false")  # one that could start, and went away at once
+        assert len(in_child) == (command[0] == sys.executable)
+    finally:
+        book.close()
+
+
+def test_a_child_gone_midway_leaves_the_writing_here(tmp_path: Path, in_child: list,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
+    want_tables, want_report = _reference(tmp_path, path)
+    real = importer._Planner.apply_client
+
+    def kill_the_child(self, v):  # noqa: ANN001, ANN202
+        if self.writer is not None and self.writer.proc.poll() is None:
+            self.writer.proc.kill()  # after rows were sent: its transaction rolls back
+            self.writer.proc.wait()
+        return real(self, v)
+
+    monkeypatch.setattr(importer._Planner, "apply_client", kill_the_child)
+    book = open_book(tmp_path / "book.db")
+    try:
+        report = importer.run_import(book, path, today=TODAY, now=NOW)
+        assert report.applied and report.to_json() == want_report and _tables(book) == want_tables
+        [child] = in_child
+        assert not child.finished and child.failed
+    finally:
+        book.close()
+
+
+def test_rows_for_known_clients_only_keep_every_index(tmp_path: Path, in_child: list) -> None:
+    """A file whose clients are all in the book: nothing is sent before the deposits, which alone
+    lose their indexes for the while; every index is there after, and the next import reads them."""
+    rows = _rows()[:40]
+    book = open_book(tmp_path / "book.db")
+    try:
+        importer.run_import(book, write_csv(tmp_path / "clients.csv", [HEAD[:5], *(r[:5] for r in rows)]),
+                            today=TODAY)
+        before = q(book, "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        report = importer.run_import(book, write_csv(tmp_path / "in.csv", [HEAD, *rows]), today=TODAY)
+        assert len(in_child) == 2 and report.created == 40 and in_child[1].finished
+        assert q(book, "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name") == before
+        assert q(book, "PRAGMA integrity_check") == [("ok",)] and q(book, "SELECT count(*) FROM deposit") == [(40,)]
+        assert importer.run_import(book, tmp_path / "in.csv", today=TODAY).unchanged == 40
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize("child", [True, False], ids=["child", "here"])
+def test_updates_are_held_to_the_checks(tmp_path: Path, in_child: list, monkeypatch: pytest.MonkeyPatch,
+                                        child: bool) -> None:
+    rows = _rows()[:40]
+    book = open_book(tmp_path / "book.db")
+    try:
+        importer.run_import(book, write_csv(tmp_path / "in.csv", [HEAD, *rows]), today=TODAY)
+        if not child:
+            monkeypatch.setattr(importer, "CHILD_BYTES", 1 << 40)
+        real = importer.parse_tier
+        monkeypatch.setattr(importer, "parse_tier", lambda cell: "bogus" if cell == "金卡" else real(cell))
+        before = _tables(book)
+        new_ones = [[f"新客户{i}", f"1360000{i:04d}", "", "", "", "1万", "2024-01-01", "1年", "", "", ""]
+                    for i in range(5)]  # inserted (unchecked, then held to the checks) beside the updates
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):  # a 金卡 client's tier "changes"
+            importer.run_import(book, write_csv(tmp_path / "more.csv", [HEAD, *rows, *new_ones]), today=TODAY)
+        assert _tables(book) == before
     finally:
         book.close()
 
