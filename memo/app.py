@@ -26,6 +26,16 @@ if TYPE_CHECKING:
     from memo.ops import JotResult
 
 WATCH_INTERVAL = 1.0  # seconds between looks at PRAGMA data_version
+# Textual's own palette commands, by their help text (Textual 8.2.8's words): their catalog keys
+_TEXTUAL_COMMANDS = {
+    "Change the current theme": "cmd.theme",
+    "Quit the application as soon as possible": "cmd.quit",
+    "Hide the keys and widget help panel": "cmd.keys_hide",
+    "Show help for the focused widget and a summary of available keys": "cmd.keys",
+    "Minimize the widget and restore to normal size": "cmd.minimize",
+    "Maximize the focused widget": "cmd.maximize",
+    "Save an SVG 'screenshot' of the current screen": "cmd.screenshot",
+}
 
 
 class MemoApp(TellsWorkerErrors, App[None]):  # workers run with exit_on_error=False: told, never a dead app
@@ -43,6 +53,8 @@ class MemoApp(TellsWorkerErrors, App[None]):  # workers run with exit_on_error=F
         Binding("f9", "campaigns", "app.campaigns", id="campaigns", show=False),
         Binding("f10", "review", "app.review", id="review", show=False),
         Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True),
+        # Textual's own, with a description from the catalog (Textual adds it in English otherwise)
+        Binding("ctrl+p", "command_palette", "app.palette", show=False, priority=True),
     ]
 
     privacy: reactive[bool] = reactive(False, init=False)
@@ -120,7 +132,16 @@ class MemoApp(TellsWorkerErrors, App[None]):  # workers run with exit_on_error=F
         yield SystemCommand(t("app.targets"), t("cmd.targets"), self.action_targets)
         yield SystemCommand(t("app.campaigns"), t("cmd.campaigns"), self.action_campaigns)
         yield SystemCommand(t("app.review"), t("cmd.review"), self.action_review)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's own, in the app's language
+            key = _TEXTUAL_COMMANDS.get(command.help)
+            yield command if key is None else SystemCommand(t(key), t(f"{key}_help"), command.callback,
+                                                            command.discover)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("cmd.search")))
 
     def action_jot(self, client_id: int | None = None) -> None:
         from memo.screens.jot import JotDialog

@@ -469,3 +469,29 @@ async def test_typing_a_draft_writes_no_row_and_reloads_nothing(sample) -> None:
         await pilot.press("escape")
         await settle(pilot)
     assert not draft_path(book).exists()
+
+
+async def test_the_command_palette_speaks_the_apps_language(sample) -> None:
+    """Textual's own palette commands, its search box and the footer's ^p, in Chinese too."""
+    from textual.command import CommandPalette
+
+    from memo.app import _TEXTUAL_COMMANDS
+    from memo.i18n import t
+
+    book, _ = sample
+    async with MemoApp(book, today=TODAY, lang="zh").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = " ".join(str(key.render()) for key in pilot.app.screen.query("FooterKey"))
+        assert "命令" in footer and "palette" not in footer
+        commands = list(pilot.app.get_system_commands(pilot.app.screen))
+        titles = {c.title for c in commands}
+        assert {"配色", "退出", "截图"} <= titles and not titles & {"Theme", "Quit", "Keys", "Screenshot"}
+        # every Textual command this Textual has is one the catalog knows (its words may change)
+        from textual.app import App
+
+        theirs = {c.help for c in App.get_system_commands(pilot.app, pilot.app.screen)}
+        assert theirs <= set(_TEXTUAL_COMMANDS) and all(t(k) for k in _TEXTUAL_COMMANDS.values())
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, CommandPalette)
+        assert pilot.app.screen.query_one("CommandInput").placeholder == "搜索命令……"
