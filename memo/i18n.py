@@ -7,6 +7,7 @@ and are never interpreted as markup here (the screens render the result as plain
 from __future__ import annotations
 
 import os
+import re
 
 LANGS = ("zh", "en")
 _lang = "zh"
@@ -34,9 +35,20 @@ def get_lang() -> str:
     return _lang
 
 
+# "{n} days" in an English template, said of one: "1 day" (the template's words, never a value's)
+_PLURAL = re.compile(r"\{(\w+)\} (clients|days|years|weeks|months|rows|tables|calls|deposits|requests|people)\b")
+_SINGULAR = {"people": "person"}
+
+
 def t(key: str, **values: object) -> str:
     zh, en = CATALOG[key]
-    template = zh if _lang == "zh" else en
+    if _lang == "zh":
+        template = zh
+    else:
+        template = en
+        if values and "{" in template:
+            template = _PLURAL.sub(lambda m: m[0] if values.get(m[1]) != 1 else
+                                   f"{{{m[1]}}} {_SINGULAR.get(m[2], m[2][:-1])}", template)
     return template.format(**values) if values else template
 
 
@@ -821,7 +833,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "targets.d_birthday": ("{month}月生日", "birthday in month {month}"),
     "targets.d_since": ("{days} 天以上未联系", "not reached for {days}+ days"),
     "targets.d_request": ("需求含「{words}」", "requests with “{words}”"),
-    "targets.cli_header": ("目标客户 {date}：{count} 位，涉及金额 {total}", "Targets on {date}: {count} client(s), {total} at stake"),
+    "targets.cli_header": ("目标客户 {date}：{count} 位，涉及金额 {total}", "Targets on {date}: {count} clients, {total} at stake"),
     "targets.cli_filter": ("条件：{what}", "Filter: {what}"),
     "targets.cli_maturity": ("{date} 到期", "matures {date}"),
     "targets.cli_birthday": ("生日 {date}", "birthday {date}"),

@@ -168,3 +168,20 @@ def test_the_catalog_source_has_no_duplicate_keys() -> None:
     keys = re.findall(r'^\s+"([a-z_.0-9]+)": \(', source, re.M)
     twice = [key for key, count in collections.Counter(keys).items() if count > 1]
     assert twice == []
+
+
+@pytest.mark.parametrize(("count", "want"), [(0, "0 clients"), (1, "1 client"), (2, "2 clients"), (11, "11 clients")])
+def test_english_counts_of_one_are_singular(count: int, want: str) -> None:
+    i18n.set_lang("en")
+    assert i18n.t("lookup.count", count=count) == want
+    assert i18n.t("review.per_bar", n=1) == "1 day a bar"
+    assert i18n.t("export.done", tables=1, rows=1, path="p") == "Exported 1 table, 1 row, to p"
+    assert i18n.t("export.done", tables=2, rows=1, path="p") == "Exported 2 tables, 1 row, to p"
+
+
+def test_a_count_of_one_never_changes_a_value() -> None:
+    i18n.set_lang("en")
+    # a value that happens to read "1 days" is the client's text: shown as written
+    assert i18n.t("why.request_waiting", text="call 1 days later", days=1) == "call 1 days later (waiting 1 day, no due date)"
+    i18n.set_lang("zh")
+    assert i18n.t("lookup.count", count=1) == "1 位客户"
