@@ -971,7 +971,8 @@ def points(tenths: int) -> str:
 
 
 def breakdown(row: Row, privacy: bool = False) -> list[tuple[str, str]]:
-    """(what, how many points) lines explaining a row's score, the total last."""
+    """(what, how many points) lines explaining a row's score, the total last; in privacy mode
+    an amount's points (one per 10万) are hidden, as the amount is."""
     from memo.i18n import label, t
 
     out = []
@@ -982,7 +983,7 @@ def breakdown(row: Row, privacy: bool = False) -> list[tuple[str, str]]:
         for part, tenths in reason.parts:
             name = part.split(":", 1)[0]
             what = t("score.round_age") if part == "w:round_age" else t(f"score.{'weight' if name == 'w' else name}")
-            out.append((f"    {what}", points(tenths)))
+            out.append((f"    {what}", "***" if privacy and name == "amount" else points(tenths)))
     if row.tier_points:
         out.append((f"{t('score.tier')}: {label('tier', row.tier)}", points(row.tier_points)))
     out.append((t("score.total", score=points(row.score)), ""))

@@ -556,6 +556,11 @@ def test_score_is_the_sum_of_its_breakdown(book: Book) -> None:
     per_reason = [float(v) for what, v in lines[:-1] if not what.startswith(("    ", "tier"))]
     assert round(sum(per_reason) * 10) == row.score - row.tier_points
     assert [r.score for r in row.reasons] == sorted((r.score for r in row.reasons), reverse=True)
+    # privacy mode: an amount's points would tell the amount (one a 10万): hidden as amounts are
+    hidden = agenda.breakdown(row, privacy=True)
+    assert len(hidden) == len(lines) and ("    amount", "***") in hidden
+    for (what, v), (_, shown) in zip(hidden, lines):
+        assert v == ("***" if what == "    amount" else shown)  # only the amount's points
 
 
 def test_points_format() -> None:
