@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("query")
     find.add_argument("--limit", type=int, default=20)
 
-    show = sub.add_parser("show", parents=[common, as_json], help="a client's card")
+    show = sub.add_parser("show", parents=[common, as_json, dated], help="a client's card")
     show.add_argument("client", metavar="CLIENT")
 
     for verb, helptext in (("resolve", "mark a request done"), ("drop", "drop a request")):
@@ -358,6 +358,9 @@ def _card_lines(card) -> list[str]:  # noqa: ANN001
         head += f" {label('honorific', card.honorific)}"
     head += f"  {label('tier', card.tier)}"
     lines = [head]
+    if card.snoozed:
+        note = f": {visible(card.snoozed.note, one_line=True)}" if card.snoozed.note else ""
+        lines.append(f"  {t('today.snoozed', day=card.snoozed.until.isoformat())}{note}")
     for phone in card.phones:
         extra = f"  ({visible(phone.label, one_line=True)})" if phone.label else ""
         lines.append(f"  ☎ {format_phone(phone.number)}{extra}")
@@ -458,7 +461,7 @@ def _find(args: argparse.Namespace, book) -> int:  # noqa: ANN001
 def _show(args: argparse.Namespace, book) -> int:  # noqa: ANN001
     from memo import ops
 
-    card = ops.show(book, ops.resolve_client(book, args.client), timeline_limit=1000)
+    card = ops.show(book, ops.resolve_client(book, args.client), timeline_limit=1000, today=day_of(args))
     return _emit(args, _card_json(card), _card_lines(card))
 
 

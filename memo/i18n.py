@@ -192,6 +192,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "card.field.birthday": ("生日", "Birthday"),
     "card.field.tags": ("标签", "Tags"),
     "card.field.client_since": ("开户日期", "Client since"),
+    "card.field.snooze_note": ("推迟的原因", "Snoozed because"),
     "card.field.call_hours": ("方便通话时间", "Call hours"),
     "card.field.do_not_call": ("勿电话打扰", "Do not call"),
     "card.field.profile": ("备注（家庭、生意、喜好）", "Facts (family, business, preferences)"),

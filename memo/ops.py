@@ -20,7 +20,7 @@ from memo import search
 from memo.birthdays import Birthday, BirthdayError, parse_birthday
 from memo.codes import AmbiguousClient, DomainError  # noqa: F401  (re-exported)
 from memo.db import Book
-from memo.models import MEMO_KINDS, Client, ClientTag, Contact, Memo, Phone, Setting
+from memo.models import MEMO_KINDS, Client, ClientTag, Contact, Memo, Phone, Setting, Snooze
 from memo.names import NAME_KEY_CHARS, name_keys
 from memo.phones import PhoneError, normalize_phone
 from memo.values import parse_honorific, parse_risk, parse_tier  # noqa: F401  (re-exported)
@@ -76,6 +76,12 @@ class TimelineItem:
 
 
 @dataclass(frozen=True)
+class SnoozeView:
+    until: dt.date  # the client's reasons come back to the today list that day
+    note: str
+
+
+@dataclass(frozen=True)
 class ClientCard:
     id: int
     name: str
@@ -93,6 +99,7 @@ class ClientCard:
     timeline: list[TimelineItem]
     timeline_more: bool
     created_at: dt.datetime
+    snoozed: SnoozeView | None = None  # put off on the today list (show() with a `today`)
 
     @property
     def is_stub(self) -> bool:
@@ -327,9 +334,13 @@ def resolve_client(book: Book, ref: str | int) -> int:
     raise DomainError("client.not_found", ref)
 
 
-def show(book: Book, client_id: int, timeline_limit: int = 50) -> ClientCard:
+def show(book: Book, client_id: int, timeline_limit: int = 50, today: dt.date | None = None) -> ClientCard:
+    """The client's card; with `today`, whether the client is snoozed then (the latest snooze)."""
     with book.read() as session:
         client = _live_client(session, client_id)
+        snooze = None if today is None else session.exec(
+            select(Snooze).where(Snooze.client_id == client_id, Snooze.until > today)
+            .order_by(Snooze.until.desc(), Snooze.id.desc())).first()
         phones = session.exec(select(Phone).where(Phone.client_id == client_id).order_by(Phone.id)).all()
         tags = session.exec(select(ClientTag.tag).where(ClientTag.client_id == client_id).order_by(ClientTag.tag)).all()
         numbers = [p.number for p in phones]
@@ -359,6 +370,7 @@ def show(book: Book, client_id: int, timeline_limit: int = 50) -> ClientCard:
             open_memos=[_memo_view(m, client.name, numbers) for m in open_rows],
             timeline=items[:timeline_limit], timeline_more=len(items) > timeline_limit,
             created_at=client.created_at,
+            snoozed=None if snooze is None else SnoozeView(snooze.until, snooze.note),
         )
 
 

@@ -495,3 +495,30 @@ async def test_the_command_palette_speaks_the_apps_language(sample) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, CommandPalette)
         assert pilot.app.screen.query_one("CommandInput").placeholder == "搜索命令……"
+
+
+async def test_the_card_says_a_client_is_snoozed_and_why(sample) -> None:
+    import datetime as dt
+
+    from memo import calls
+
+    book, ids = sample
+    calls.snooze(book, ids["li"], TODAY + dt.timedelta(days=3), note="[bold]出差，13912345678 下周再打", on=TODAY)
+    calls.snooze(book, ids["wang"], TODAY + dt.timedelta(days=1), note="over", on=TODAY - dt.timedelta(days=5))
+    async with make_app(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(ClientCardScreen(ids["li"]))
+        await settle(pilot)
+        head = str(pilot.app.screen.query_one("#card-head", Static).render())
+        profile = str(pilot.app.screen.query_one("#profile-view", Static).render())
+        assert f"Snoozed until {TODAY + dt.timedelta(days=3)}" in head
+        assert "Snoozed because: [bold]出差，13912345678 下周再打" in profile  # the note, as written
+        await pilot.press("f6")  # privacy mode: the number inside the note is masked too
+        await settle(pilot)
+        assert "139****5678" in str(pilot.app.screen.query_one("#profile-view", Static).render())
+        await pilot.press("escape")
+        pilot.app.push_screen(ClientCardScreen(ids["zhang"]))  # never snoozed
+        await settle(pilot)
+        assert "Snoozed" not in str(pilot.app.screen.query_one("#card-head", Static).render())
+    assert ops.show(book, ids["wang"], today=TODAY + dt.timedelta(days=1)).snoozed is None  # back that day
+    assert ops.show(book, ids["wang"], today=TODAY).snoozed.note == "over"

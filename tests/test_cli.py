@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -516,3 +517,16 @@ def test_json_writes_dataclasses_and_dates_as_to_jsonable_makes_them() -> None:
         assert json.loads(cli.dump_json(data, indent=None)) == to_jsonable(data)
     with pytest.raises(TypeError, match="set is not JSON"):
         cli.dump_json({"x": {1}})
+
+
+def test_show_says_a_client_is_snoozed(run: Run, db: Path, family: dict[str, int]) -> None:
+    from memo import calls
+
+    book = open_book(db)
+    calls.snooze(book, family["zhang"], dt.date(2026, 12, 3), note="出差\x1b[31m", on=dt.date(2026, 11, 29))
+    book.close()
+    code, out, err = run("show", "张三", "--date", "2026-11-30")
+    assert (code, err) == (0, "") and "  Snoozed until 2026-12-03: 出差␛[31m\n" in out  # the note as text
+    assert run.json("show", "张三", "--date", "2026-11-30")["snoozed"] == {"until": "2026-12-03", "note": "出差\x1b[31m"}
+    code, out, err = run("show", "张三", "--date", "2026-12-03")  # back on the list that day
+    assert "Snoozed" not in out and run.json("show", "张三", "--date", "2026-12-03")["snoozed"] is None

@@ -75,7 +75,7 @@ class ClientCardScreen(TellsWorkerErrors, Screen):
     @work(thread=True, exclusive=True, group="card", exit_on_error=False)
     def load(self) -> None:
         try:
-            card = ops.show(self.app.book, self.client_id)
+            card = ops.show(self.app.book, self.client_id, today=self.app.today())
             money = load_money(self.app.book, self.client_id, self.app.today())
         except ops.DomainError:
             card, money = None, None
@@ -98,6 +98,8 @@ class ClientCardScreen(TellsWorkerErrors, Screen):
             head.append(Content("  ·  " + card.risk))
         if card.do_not_call:
             head.append(Content("  ·  " + t("card.dnc")).stylize("bold $text-error"))
+        if card.snoozed:
+            head.append(Content("  ·  " + t("today.snoozed", day=card.snoozed.until.isoformat())).stylize("$text-warning"))
         self.query_one("#card-head", Static).update(Content("").join(head))
         self.query_one("#profile-view", Static).update(self._profile(card))
         phones = [Content.assemble((phone(p.number, privacy), "bold"), "  ", user_text(p.label))
@@ -125,6 +127,8 @@ class ClientCardScreen(TellsWorkerErrors, Screen):
             rows.append(("card.field.tags", user_text(" ".join(card.tags))))
         if card.call_hours:
             rows.append(("card.field.call_hours", user_text(card.call_hours)))
+        if card.snoozed and card.snoozed.note:
+            rows.append(("card.field.snooze_note", user_text(card.snoozed.note, privacy=self.app.privacy)))
         if card.profile:
             rows.append(("card.field.profile", user_text(card.profile, one_line=False, privacy=self.app.privacy)))
         if card.is_stub:
