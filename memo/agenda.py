@@ -247,6 +247,7 @@ class _Ctx:
         self.score = _Scorer(rules_)
         self.p = {"d": day.isoformat(), "jd": day.toordinal() + _JULIAN_OF_ORDINAL_0}
         self.left: dict[str, int] = {}  # working days left to each maturity date of the window
+        self.call_by: dict[str, str] = {}  # a maturity date of the window on a non-working day: the day before it
         self.kinds: set[str] = set()  # the kinds that have reasons today
         self.tier_points = {k: round(float(v) * 10) for k, v in rules_["tier_points"].items() if k in TIERS}
         self.out = "temp.ag_r"  # where the reasons go: the second half's to the scratch table twin.ag_r
@@ -307,11 +308,11 @@ def _compute(book: Book, day: dt.date, r: dict[str, Any], wait_since: dt.date | 
         stamp = json.dumps([day.isoformat(), r, wait_since and wait_since.isoformat(), version], sort_keys=True)
         made = None if fresh else db.execute("SELECT state FROM temp.ag_made WHERE stamp = ?", (stamp,)).fetchone()
         if made is not None:
-            counts, sizes, ctx.left, ctx.sources = json.loads(made[0])
+            counts, sizes, ctx.left, ctx.call_by, ctx.sources = json.loads(made[0])
         else:
             counts, sizes = _make(ctx, wait_since, second)
             db.execute("INSERT INTO temp.ag_made VALUES (?, ?)",
-                       (stamp, json.dumps([counts, sizes, ctx.left, ctx.sources])))
+                       (stamp, json.dumps([counts, sizes, ctx.left, ctx.call_by, ctx.sources])))
         where, params = _shown(kinds, tiers, clients)
         listed = sum(sizes[:_SNOOZED])
         if kinds or tiers or clients is not None:
@@ -535,7 +536,7 @@ def _page(ctx: _Ctx, picked: list[tuple]) -> list[Row]:
         date = x.isoformat()
         text, ra = "", 0
         if kind == "maturity":
-            extra: tuple = () if sub == "demand" else (ctx.left.get(date, 0),)
+            extra: tuple = () if sub == "demand" else (ctx.left.get(date, 0), ctx.call_by.get(date))
         elif kind in ("birthday", "lunar_birthday"):
             year, month, d, leap = facts["birth"][cid]
             extra = (age_on(year, "solar" if kind == "birthday" else "lunar", x), month, d, bool(leap))
@@ -622,6 +623,8 @@ def _maturities(ctx: _Ctx) -> None:
         x += dt.timedelta(days=1)
     ctx.db.executemany("INSERT INTO temp.ag_w VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", window)
     ctx.left = {iso: left for iso, _came_up, left, *_ in window}
+    ctx.call_by = {iso: confirm for iso, _came_up, _left, confirm, *_ in window
+                   if not workdays.is_workday(dt.date.fromisoformat(iso), book)}
     # deposits maturing on a date of the window; rolling ones past their first period by their
     # chain keys (exact: the chain date in the window is the key's)
     sources = [("temp.ag_w w CROSS JOIN deposit d INDEXED BY ix_deposit_active_maturity "
@@ -911,9 +914,11 @@ def detail(reason: Reason, privacy: bool = False) -> str:
     if k == "maturity":
         if sub in ("confirm", "demand"):
             return t(f"why.maturity_{sub}", amount=amount, date=date) + late
-        left = reason.extra[0] if reason.extra else 0
+        left, call_by = reason.extra if reason.extra else (0, None)
         when = (t("why.matures_today") if reason.days == 0 else t("why.workdays_left", n=left) if left > 0
                 else t("why.days_left", n=reason.days))
+        if call_by and reason.days > 0:  # the bank is shut that day: the call comes before
+            when += t("why.call_by", date=call_by)
         key = "why.maturity_rollover" if sub == "rollover" else "why.maturity"
         return t(key, amount=amount, date=date, left=when)  # the days left say how urgent: no "overdue"
     if k in ("birthday", "lunar_birthday"):

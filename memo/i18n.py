@@ -534,6 +534,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "reason.holding": ("持仓", "holding"),
     "reason.cadence": ("久未联系", "cadence"),
     "reason.campaign": ("活动", "campaign"),
+    "why.call_by": ("（非工作日，{date}前联系）", " (not a working day: call by {date})"),
     "why.maturity": ("{amount} 于 {date} 到期，{left}", "{amount} matures {date}, {left}"),
     "why.maturity_rollover": ("{amount} 于 {date} 到期自动转存，{left}，可推荐更好的产品",
                               "{amount} rolls over {date}, {left}: a chance to offer better"),

@@ -119,9 +119,16 @@ def test_maturity_window_in_working_days(book: Book, maturity: dt.date, first: d
             assert main.overdue == (day - first).days, day  # carried over since it came up
             assert main.amount_fen == 500_000_00
         assert (("confirm", ref + ":confirm") in got) == (confirm <= day < maturity), day
-    assert one(book, first, cid, "maturity").extra == (7,)  # 7 working days left when it comes up
+    # 7 working days left when it comes up; a maturity on a day the bank is shut: call by the day before
+    call_by = None if maturity in (D(2026, 12, 7), D(2026, 9, 28), D(2026, 10, 9), D(2026, 10, 10),
+                                   D(2026, 10, 12), D(2026, 2, 24), D(2026, 3, 2)) else confirm.isoformat()
+    assert one(book, first, cid, "maturity").extra == (7, call_by)
     assert "urgency" not in parts(one(book, first, cid, "maturity"))
-    assert one(book, confirm, cid, "maturity").extra == (1,)
+    assert one(book, confirm, cid, "maturity").extra == (1, call_by)
+    i18n.set_lang("en")
+    shown = agenda.detail(one(book, first, cid, "maturity"))
+    assert shown.endswith("7 working day(s) left" + (f" (not a working day: call by {call_by})" if call_by else ""))
+    assert "call by" not in agenda.detail(one(book, maturity, cid, "maturity"))  # the day itself: today
     assert one(book, maturity, cid, "maturity").days == 0
     assert one(book, maturity + dt.timedelta(days=1), cid, "maturity", "demand").date == maturity
 
@@ -672,7 +679,7 @@ def test_story_deposit_noted_and_called_at_maturity(book: Book) -> None:
     assert dep.maturity == D(2026, 12, 31)  # a Thursday
     assert row_of(book, D(2026, 12, 21), cid) is None
     first = one(book, D(2026, 12, 22), cid, "maturity")  # T-7 working days
-    assert first.extra == (7,) and first.overdue == 0
+    assert first.extra == (7, None) and first.overdue == 0
     assert one(book, D(2026, 12, 23), cid, "maturity").overdue == 1  # not called yet: carried over
     assert tags(book, D(2026, 12, 30), cid) == {("maturity", ""), ("maturity", "confirm")}
     # the manager waits for the day itself
