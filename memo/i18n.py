@@ -35,9 +35,11 @@ def get_lang() -> str:
     return _lang
 
 
-# "{n} days" in an English template, said of one: "1 day" (the template's words, never a value's)
+# English counts, said of one (the template's words, never a value's): "{n} days" -> "1 day",
+# and "{n} reason line(s)" -> "1 reason line" / "2 reason lines"
 _PLURAL = re.compile(r"\{(\w+)\} (clients|days|years|weeks|months|rows|tables|calls|deposits|requests|people)\b")
 _SINGULAR = {"people": "person"}
+_MARKED = re.compile(r"\{(\w+)\}([^{}]*?)\(s\)")
 
 
 def t(key: str, **values: object) -> str:
@@ -49,6 +51,7 @@ def t(key: str, **values: object) -> str:
         if values and "{" in template:
             template = _PLURAL.sub(lambda m: m[0] if values.get(m[1]) != 1 else
                                    f"{{{m[1]}}} {_SINGULAR.get(m[2], m[2][:-1])}", template)
+            template = _MARKED.sub(lambda m: f"{{{m[1]}}}{m[2]}{'' if values.get(m[1]) == 1 else 's'}", template)
     return template.format(**values) if values else template
 
 

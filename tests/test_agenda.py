@@ -127,7 +127,7 @@ def test_maturity_window_in_working_days(book: Book, maturity: dt.date, first: d
     assert one(book, confirm, cid, "maturity").extra == (1, call_by)
     i18n.set_lang("en")
     shown = agenda.detail(one(book, first, cid, "maturity"))
-    assert shown.endswith("7 working day(s) left" + (f" (not a working day: call by {call_by})" if call_by else ""))
+    assert shown.endswith("7 working days left" + (f" (not a working day: call by {call_by})" if call_by else ""))
     assert "call by" not in agenda.detail(one(book, maturity, cid, "maturity"))  # the day itself: today
     assert one(book, maturity, cid, "maturity").days == 0
     assert one(book, maturity + dt.timedelta(days=1), cid, "maturity", "demand").date == maturity

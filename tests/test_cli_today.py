@@ -260,7 +260,7 @@ def test_csv_file(run: Run, ids: dict[str, int], tmp_path: Path) -> None:
     path.write_text("old", encoding="utf-8")
     path.chmod(0o644)
     out = run.ok("today", "--date", D, "--csv", str(path), "--lang", "en")
-    assert out == f"Wrote 4 reason line(s) to {path}\n"
+    assert out == f"Wrote 4 reason lines to {path}\n"
     assert mode(path) == 0o600
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
@@ -307,7 +307,7 @@ def _unfold(text: str) -> list[str]:
 def test_ics_file(run: Run, ids: dict[str, int], tmp_path: Path) -> None:
     path = tmp_path / "today.ics"
     out = run.ok("today", "--date", D, "--ics", str(path), "--lang", "en")
-    assert out == f"Wrote 3 calendar event(s) to {path}\n"
+    assert out == f"Wrote 3 calendar events to {path}\n"
     assert mode(path) == 0o600
     lines = _unfold(path.read_bytes().decode("utf-8"))
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"

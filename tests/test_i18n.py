@@ -177,6 +177,9 @@ def test_english_counts_of_one_are_singular(count: int, want: str) -> None:
     assert i18n.t("review.per_bar", n=1) == "1 day a bar"
     assert i18n.t("export.done", tables=1, rows=1, path="p") == "Exported 1 table, 1 row, to p"
     assert i18n.t("export.done", tables=2, rows=1, path="p") == "Exported 2 tables, 1 row, to p"
+    assert i18n.t("why.workdays_left", n=1) == "1 working day left"  # a "(s)" in the template
+    assert i18n.t("why.workdays_left", n=3) == "3 working days left"
+    assert i18n.t("campaign.summary", n=1, coming=2) == "1 campaign · 2 coming"
 
 
 def test_a_count_of_one_never_changes_a_value() -> None:
