@@ -270,3 +270,23 @@ def test_the_commit_hooks_run_before_and_after_the_childs_commit(tmp_path: Path,
         assert in_child and seen == [0, q(book, "SELECT count(*) FROM client")[0][0]] and seen[1] > 40
     finally:
         book.close()
+
+
+def test_a_child_with_few_new_rows_keeps_the_indexes(tmp_path: Path, in_child: list,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below BULK_ROWS new rows the child writes them at the end, into the indexes as they are."""
+    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
+    want_tables, want_report = _reference(tmp_path, path)
+    monkeypatch.setattr(importer, "BULK_ROWS", 1_000_000)
+    sent: list[bool] = []  # the child is told whether to drop the indexes with each batch
+    real_insert = importer._ChildWriter.insert
+    monkeypatch.setattr(importer._ChildWriter, "insert",
+                        lambda self, table, rows, bulk: sent.append(bulk) or real_insert(self, table, rows, bulk))
+    book = open_book(tmp_path / "book.db")
+    try:
+        report = importer.run_import(book, path, today=TODAY, now=NOW)
+        assert in_child and in_child[0].finished and sent and not any(sent)
+        assert report.to_json() == want_report and _tables(book) == want_tables
+        assert q(book, "PRAGMA integrity_check") == [("ok",)]
+    finally:
+        book.close()
