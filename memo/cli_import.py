@@ -26,9 +26,8 @@ def add_import_commands(sub, common: argparse.ArgumentParser, dated: argparse.Ar
 
 def report_lines(report) -> list[str]:  # noqa: ANN001
     errors = report.errors
-    error_rows = sum(1 for r in report.rows if r.action == "error")
     lines = [t("import.summary", created=report.created, updated=report.updated,
-               unchanged=report.unchanged, errors=error_rows)]
+               unchanged=report.unchanged, errors=report.refused)]
     if report.dry_run:
         lines.append(t("import.dry_run"))
     elif not report.applied:

@@ -89,11 +89,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "product": ("产品名称", "product"),
     "currency": ("币种", "currency"),
 }
-CLIENT_FIELDS = ("name", "phone", "id_number")
 # the order _Planner.plan_rows unpacks a row's values in (every field of FIELDS, once)
 _ROW_FIELDS = ("name", "phone", "id_number", "birthday", "lunar_birthday", "tier", "amount", "start", "term",
                "maturity", "rollover", "rate", "product", "currency")
-DEPOSIT_FIELDS = ("amount", "start", "term", "maturity")
 # the order _Planner._plan_deposits unpacks a usual row's deposit in
 _DEPOSIT_FIELDS = ("amount", "start", "term", "maturity", "rate", "rollover", "currency", "product")
 _UNIT_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")  # 金额(元), 年利率（%）
@@ -159,6 +157,11 @@ class ImportReport:
     @property
     def updated(self) -> int:
         return self._count("update")
+
+    @property
+    def refused(self) -> int:
+        """Rows with an error (one row may have several)."""
+        return self._count("error")
 
     @property
     def unchanged(self) -> int:
@@ -606,18 +609,17 @@ class _Planner:
     rows to write. A client or deposit this file creates is one dict: the row as it will be
     stored, also the record later rows of the file merge into."""
 
-    def __init__(self, raw: sqlite3.Connection, today: dt.date, now: dt.datetime, phones: set[str],
-                 names: set[str], writer: _Writer | _ChildWriter | None = None) -> None:
+    def __init__(self, raw: sqlite3.Connection, phones: set[str], names: set[str],
+                 writer: _ChildWriter | None = None) -> None:
         """The book's clients a row of the file can merge into (those on one of its phone numbers
         or with one of its names: _find_client looks no further), their phones and deposits,
         read by the indexes; a small file into a big book reads a few rows, not the book.
 
         With a `writer`, the new rows go to it as planning goes (send()); a row sent and then
         changed by a later row of the file is written again as an update."""
-        self.today = today
-        self.now = now
         self.plan = _Plan()
-        self.writer = writer
+        self.writer: _Writer | _ChildWriter | None = writer
+        self.finished: tuple[str, ...] = ()  # the tables the writer was told are complete
         self.sent = [0, 0, 0]  # of plan.new_clients, new_phones, new_deposits
         self.bulk = False  # rows sent before the last ones: the writer rebuilds the indexes
         self.clients: dict[int, dict] = {}
@@ -819,7 +821,7 @@ class _Planner:
                 deposits.append((k, cid, values, outcome))
         if self.writer is not None:  # the clients' part is done: the writer finishes it meanwhile
             self.send(last=True, more=sum(values is None for _, _, values, _ in deposits))  # sure to be new
-            self.writer.finish(("client", "phone"), {"client": _stored(self.plan.client_updates)})
+            self._finish(("client", "phone"))
         self._plan_deposits(deposits, {f: columns.get(f) or [skip] * len(numbers) for f in _DEPOSIT_FIELDS})
 
     def _plan_deposits(self, deposits: list[tuple], columns: dict[str, list[Any]]) -> None:
@@ -863,6 +865,18 @@ class _Planner:
                                    self.bulk)
             sent[i] = len(rows)
         self.sent_clients, self.sent_deposits = self.next_id, self.next_deposit
+
+    def write_rest(self, writer: _Writer | _ChildWriter) -> None:
+        """All planned: `writer` is sent the rows not sent yet, then told the tables not finished
+        yet are complete, with their updates."""
+        self.writer = writer
+        self.send(last=True)
+        self._finish(tuple(t for t in ("client", "phone", "deposit") if t not in self.finished))
+
+    def _finish(self, tables: tuple[str, ...]) -> None:
+        updates = {"client": self.plan.client_updates, "deposit": self.plan.deposit_updates}
+        self.writer.finish(tables, {t: _stored(updates[t]) for t in tables if t in updates})
+        self.finished += tables
 
     def apply_client(self, v: dict) -> tuple[int, str]:
         """Plan the client of one good row (and its phone): the client's id, the row's action
@@ -988,19 +1002,19 @@ def _read(path: Path, today: dt.date, on_names: Callable[[list[str]], None] | No
             bad.update(k for k, value in enumerate(values) if type(value) is _RowFault)  # noqa: E721
         columns[f] = values
         if f == "name" and on_names is not None:
-            on_names(sorted({v for v in values if type(v) is str and v}))  # noqa: E721
+            on_names(sorted(_texts(values)))
     return _Table(numbers, {f: columns[f] for f in index}, bad, names)  # in the file's column order
 
 
-def _file_values(table: _Table, f: str) -> set[str]:
-    return {v for v in table.columns.get(f, ()) if type(v) is str and v}  # noqa: E721
+def _texts(values: Sequence[Any]) -> set[str]:
+    """A column's distinct values that are text (no blank, no bad cell)."""
+    return {v for v in values if type(v) is str and v}  # noqa: E721
 
 
-def _plan(raw: sqlite3.Connection, table: _Table, today: dt.date, now: dt.datetime,
-          writer: _ChildWriter | None = None) -> _Planner:
+def _plan(raw: sqlite3.Connection, table: _Table, writer: _ChildWriter | None = None) -> _Planner:
     """What the file would do to the book (planner.plan); a `writer` is sent the rows as they
-    are planned, all but the last (planner.send(last=True))."""
-    planner = _Planner(raw, today, now, _file_values(table, "phone"), _file_values(table, "name"), writer)
+    are planned, all but the last (planner.write_rest())."""
+    planner = _Planner(raw, *(_texts(table.columns.get(f, ())) for f in ("phone", "name")), writer)
     planner.plan_rows(table.numbers, table.columns, table.bad, table.names)
     return planner
 
@@ -1064,10 +1078,6 @@ def _insert_many(raw, table: str, keys: tuple[str, ...], rows: list, constants: 
     if full < len(rows):
         rest = rows[full:]
         raw.execute(head + ", ".join([one] * len(rest)), params(rest))
-
-
-def _keys_of(rows: list[dict]) -> tuple[str, ...]:
-    return tuple(rows[0]) if rows else ()  # the planner made every row with the same keys, in order
 
 
 def _update_many(raw, table: str, updates: dict[int, dict], stamp: str) -> None:  # noqa: ANN001
@@ -1253,7 +1263,7 @@ def _stored(updates: dict[int, dict]) -> dict[int, dict]:
 # the other core. The parent plans on a read snapshot it takes while the child holds the write
 # lock (no commit can come between). Messages are marshal'd tuples over the child's stdin
 # (the same interpreter reads them); the child answers on its stdout. If the parent goes away
-# (or stops sending) before "finish", the child's transaction rolls back: nothing half-written.
+# (or stops sending) before "commit", the child's transaction rolls back: nothing half-written.
 
 CHILD_ROWS = 20_000  # from this many rows in the file, the writer is a child process
 PIPE_BYTES = 1 << 20  # the pipe to the child, where the system lets it be set (Linux)
@@ -1448,7 +1458,7 @@ def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, no
     if dry_run:
         table = _read(path, today)
         with book.raw() as raw:
-            plan = _plan(raw, table, today, now).plan
+            plan = _plan(raw, table).plan
         return ImportReport(str(path), plan.outcomes, dry_run=True, strict=strict, applied=False)
     stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
     book.same_file()
@@ -1461,7 +1471,7 @@ def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, no
     table = None
     if child is not None:
         try:
-            done = _import_in_child(book, child, path, strict, today, now)
+            done = _import_in_child(book, child, path, strict, today)
         except _ChildFailed:
             done = None  # the child's transaction rolled back: written here
         finally:
@@ -1472,36 +1482,32 @@ def _run(book: Book, path: Path, dry_run: bool, strict: bool, today: dt.date, no
     if table is None:
         table = _read(path, today)
     with book.raw_write() as raw:
-        planner = _plan(raw, table, today, now)
-        plan = planner.plan
-        applied = not (strict and any(o.action == "error" for o in plan.outcomes))
-        if applied:
-            planner.writer = writer = _Writer(raw, stamp)
-            planner.send(last=True)
-            writer.finish(("client", "phone", "deposit"),
-                          {"client": _stored(plan.client_updates), "deposit": _stored(plan.deposit_updates)})
+        planner = _plan(raw, table)
+        report = ImportReport(str(path), planner.plan.outcomes, dry_run=False, strict=strict)
+        if not (strict and report.refused):
+            writer = _Writer(raw, stamp)
+            planner.write_rest(writer)
             writer.commit_ready()
-    return ImportReport(str(path), plan.outcomes, dry_run=False, strict=strict, applied=applied)
+            report.applied = True
+    return report
 
 
-def _import_in_child(book: Book, child: _ChildWriter, path: Path, strict: bool, today: dt.date,
-                     now: dt.datetime) -> ImportReport | _Table:
+def _import_in_child(book: Book, child: _ChildWriter, path: Path, strict: bool,
+                     today: dt.date) -> ImportReport | _Table:
     """The import with `child` writing; the file read, if it has too few rows for a child."""
     table = _read(path, today, on_names=child.learn)  # their keys are made while this one reads on
     if len(table.numbers) < CHILD_ROWS:
         return table
     child.ready()
     with book.snapshot() as raw:  # begun after the child's write lock: the book it writes to
-        planner = _plan(raw, table, today, now, child)
-    plan = planner.plan
-    report = ImportReport(str(path), plan.outcomes, dry_run=False, strict=strict, applied=False)
-    if strict and any(o.action == "error" for o in plan.outcomes):
+        planner = _plan(raw, table, child)
+    report = ImportReport(str(path), planner.plan.outcomes, dry_run=False, strict=strict)
+    if strict and report.refused:
         return report  # the child is stopped: nothing written stays
-    planner.send(last=True)
-    child.finish(("deposit",), {"deposit": _stored(plan.deposit_updates)})
+    planner.write_rest(child)
     book.committing()  # the commit hooks, on both sides of a commit that takes a while here
     child.commit()
-    del table, planner, plan  # freed here (a million objects) while the child makes the indexes
+    del table, planner  # freed here (a million objects) while the child makes the indexes
     try:
         child.done()
     finally:

@@ -43,6 +43,15 @@ def make_app(book, lang: str = "en") -> MemoApp:  # noqa: ANN001
     return MemoApp(book, today=TODAY, lang=lang)
 
 
+async def open_card(pilot: Pilot, client_id: int, *keys: str) -> ClientCardScreen:
+    """The client's card, loaded, after pressing `keys` on it."""
+    pilot.app.open_client(client_id)
+    await settle(pilot)
+    await pilot.press(*keys)
+    assert isinstance(pilot.app.screen, ClientCardScreen)
+    return pilot.app.screen
+
+
 async def test_jot_from_today_with_a_new_phone_makes_a_stub_client(sample) -> None:
     book, _ = sample
     async with make_app(book).run_test(size=SIZE) as pilot:
@@ -201,10 +210,7 @@ async def test_edit_profile_in_place(sample) -> None:
     book, ids = sample
     async with make_app(book).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.open_client(ids["ouyang"])
-        await settle(pilot)
-        await pilot.press("e")
-        card = pilot.app.screen
+        card = await open_card(pilot, ids["ouyang"], "e")
         assert card.query_one("#profile-edit").display and not card.query_one("#profile-view").display
         birthday = card.query_one("#edit-birthday", Input)
         birthday.value = "13/45"
@@ -229,10 +235,7 @@ async def test_edit_form_shows_controls_as_pictures_and_keeps_them_stored(sample
     ops.edit_client(book, ids["ouyang"], name=name, profile=profile)
     async with make_app(book).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.open_client(ids["ouyang"])
-        await settle(pilot)
-        await pilot.press("e")
-        card = pilot.app.screen
+        card = await open_card(pilot, ids["ouyang"], "e")
         shown = [card.query_one(f"#edit-{f}", Input).value for f in ("name", "profile")]
         assert shown == ["王␛[5m五", "likes ␛[41mRED␛[0m tea"] and not any("\x1b" in v for v in shown)
         card.query_one("#edit-tags", Input).value = "教师"
@@ -506,18 +509,16 @@ async def test_the_card_says_a_client_is_snoozed_and_why(sample) -> None:
     calls.snooze(book, ids["wang"], TODAY + dt.timedelta(days=1), note="over", on=TODAY - dt.timedelta(days=5))
     async with make_app(book).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.push_screen(ClientCardScreen(ids["li"]))
-        await settle(pilot)
-        head = str(pilot.app.screen.query_one("#card-head", Static).render())
-        profile = str(pilot.app.screen.query_one("#profile-view", Static).render())
+        card = await open_card(pilot, ids["li"])
+        head = str(card.query_one("#card-head", Static).render())
+        profile = str(card.query_one("#profile-view", Static).render())
         assert f"Snoozed until {TODAY + dt.timedelta(days=3)}" in head
         assert "Snoozed because: [bold]出差，13912345678 下周再打" in profile  # the note, as written
         await pilot.press("f6")  # privacy mode: the number inside the note is masked too
         await settle(pilot)
-        assert "139****5678" in str(pilot.app.screen.query_one("#profile-view", Static).render())
+        assert "139****5678" in str(card.query_one("#profile-view", Static).render())
         await pilot.press("escape")
-        pilot.app.push_screen(ClientCardScreen(ids["zhang"]))  # never snoozed
-        await settle(pilot)
-        assert "Snoozed" not in str(pilot.app.screen.query_one("#card-head", Static).render())
+        never = await open_card(pilot, ids["zhang"])
+        assert "Snoozed" not in str(never.query_one("#card-head", Static).render())
     assert ops.show(book, ids["wang"], today=TODAY + dt.timedelta(days=1)).snoozed is None  # back that day
     assert ops.show(book, ids["wang"], today=TODAY).snoozed.note == "over"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from memo import importer, ops
-from memo.db import open_book
+from memo.db import Book, open_book
 from tests.test_import import TODAY, q, write_csv
 
 NOW = dt.datetime(2026, 1, 1, 9)
@@ -75,6 +77,23 @@ def _reference(tmp_path: Path, path: Path, setup=None) -> tuple[dict, dict]:  # 
         book.close()
 
 
+@contextmanager
+def _imported_as_here(tmp_path: Path, setup=None) -> Iterator[tuple[Book, importer.ImportReport]]:  # noqa: ANN001
+    """The file of _rows() imported into a new book, which must come out as the book and report
+    written here (no child); yields (book, report)."""
+    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
+    want_tables, want_report = _reference(tmp_path, path, setup)
+    book = open_book(tmp_path / "book.db")
+    try:
+        if setup:
+            setup(book)
+        report = importer.run_import(book, path, today=TODAY, now=NOW)
+        assert report.applied and report.to_json() == want_report and _tables(book) == want_tables
+        yield book, report
+    finally:
+        book.close()
+
+
 def _known(book) -> None:  # noqa: ANN001
     ops.add_client(book, "客户1", ["13800000001"])  # the file's row merges into this one
     ops.add_client(book, "老客户", ["13700000000"])
@@ -86,17 +105,9 @@ def _known(book) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("setup", [None, _known], ids=["new book", "known clients"])
 def test_a_child_writes_the_book_written_here(tmp_path: Path, in_child: list, setup) -> None:  # noqa: ANN001
-    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
-    want_tables, want_report = _reference(tmp_path, path, setup)
-    book = open_book(tmp_path / "book.db")
-    try:
-        if setup:
-            setup(book)
-        report = importer.run_import(book, path, today=TODAY, now=NOW)
+    with _imported_as_here(tmp_path, setup) as (book, report):
         assert len(in_child) == 1 and in_child[0].finished and in_child[0].proc.returncode == 0
-        assert report.applied and report.to_json() == want_report
         assert len(report.errors) == 2 and report.created > 40
-        assert _tables(book) == want_tables
         assert q(book, "SELECT name, name_pinyin, tier FROM client WHERE name = '王五'") == [("王五", "wangwu", "platinum")]
         assert q(book, "SELECT rate, maturity, note FROM deposit WHERE client_id = "
                        "(SELECT id FROM client WHERE name = '客户3')") == [("2.00", "2024-08-05", "大额存单")]
@@ -105,9 +116,7 @@ def test_a_child_writes_the_book_written_here(tmp_path: Path, in_child: list, se
         [(stub, changes)] = [(k, v) for k, v in in_child[0].updates["client"].items() if "name" in v]
         assert changes["name"] == "王五" and q(book, "SELECT name FROM client WHERE id = :i", i=stub) == [("王五",)]
         assert any(v.get("rate") == "2.00" for v in in_child[0].updates["deposit"].values())
-        assert importer.run_import(book, path, today=TODAY).created == 0
-    finally:
-        book.close()
+        assert importer.run_import(book, tmp_path / "in.csv", today=TODAY).created == 0
 
 
 def test_the_indexes_are_made_again(tmp_path: Path, in_child: list) -> None:
@@ -167,23 +176,13 @@ def test_a_failure_while_planning_stops_the_child(tmp_path: Path, in_child: list
                          ids=["no child", "a child that ends at once"])
 def test_without_a_working_child_the_rows_are_written_here(tmp_path: Path, in_child: list,
                                                          monkeypatch: pytest.MonkeyPatch, command: list) -> None:
-    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
-    want_tables, want_report = _reference(tmp_path, path)
     monkeypatch.setattr(importer, "_child_command", lambda: command)
-    book = open_book(tmp_path / "book.db")
-    try:
-        report = importer.run_import(book, path, today=TODAY, now=NOW)
-        assert report.applied and report.to_json() == want_report
-        assert _tables(book) == want_tables
+    with _imported_as_here(tmp_path):
         assert len(in_child) == (command[0] == sys.executable)
-    finally:
-        book.close()
 
 
 def test_a_child_gone_midway_leaves_the_writing_here(tmp_path: Path, in_child: list,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
-    want_tables, want_report = _reference(tmp_path, path)
     real = importer._Planner.apply_client
 
     def kill_the_child(self, v):  # noqa: ANN001, ANN202
@@ -192,15 +191,10 @@ def test_a_child_gone_midway_leaves_the_writing_here(tmp_path: Path, in_child: l
             self.writer.proc.wait()
         return real(self, v)
 
-    monkeypatch.setattr(importer._Planner, "apply_client", kill_the_child)
-    book = open_book(tmp_path / "book.db")
-    try:
-        report = importer.run_import(book, path, today=TODAY, now=NOW)
-        assert report.applied and report.to_json() == want_report and _tables(book) == want_tables
+    monkeypatch.setattr(importer._Planner, "apply_client", kill_the_child)  # the reference has no writer
+    with _imported_as_here(tmp_path):
         [child] = in_child
         assert not child.finished and child.failed
-    finally:
-        book.close()
 
 
 def test_rows_for_known_clients_only_keep_every_index(tmp_path: Path, in_child: list) -> None:
@@ -275,18 +269,11 @@ def test_the_commit_hooks_run_before_and_after_the_childs_commit(tmp_path: Path,
 def test_a_child_with_few_new_rows_keeps_the_indexes(tmp_path: Path, in_child: list,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Below BULK_ROWS new rows the child writes them at the end, into the indexes as they are."""
-    path = write_csv(tmp_path / "in.csv", [HEAD, *_rows()])
-    want_tables, want_report = _reference(tmp_path, path)
     monkeypatch.setattr(importer, "BULK_ROWS", 1_000_000)
     sent: list[bool] = []  # the child is told whether to drop the indexes with each batch
     real_insert = importer._ChildWriter.insert
     monkeypatch.setattr(importer._ChildWriter, "insert",
                         lambda self, table, rows, bulk: sent.append(bulk) or real_insert(self, table, rows, bulk))
-    book = open_book(tmp_path / "book.db")
-    try:
-        report = importer.run_import(book, path, today=TODAY, now=NOW)
+    with _imported_as_here(tmp_path) as (book, _):
         assert in_child and in_child[0].finished and sent and not any(sent)
-        assert report.to_json() == want_report and _tables(book) == want_tables
         assert q(book, "PRAGMA integrity_check") == [("ok",)]
-    finally:
-        book.close()

@@ -78,7 +78,7 @@ class ImportScreen(TellsWorkerErrors, Screen):
         self.report = report
         self._busy(False)
         summary = t("import.summary", created=report.created, updated=report.updated,
-                    unchanged=report.unchanged, errors=sum(1 for r in report.rows if r.action == "error"))
+                    unchanged=report.unchanged, errors=report.refused)
         head = t("import.preview") if report.dry_run else t("import.applied", path=self.path.name)
         self.query_one("#import-summary", Static).update(Content(f"{head} · {summary}"))
         table = self.query_one("#import-rows", DataTable)
